@@ -1,0 +1,125 @@
+"""KERAPU: the portal for Kerja Sama Pelaku Usaha of Ditjen Bina Marga."""
+
+import logging.config
+import os
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from kerapu.config import Config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def configure_logging():
+    """Send one line per record to stdout, before any app exists."""
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {
+                "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+            },
+            "handlers": {
+                "stdout": {
+                    "class": "logging.StreamHandler",
+                    "stream": "ext://sys.stdout",
+                    "formatter": "line",
+                }
+            },
+            "loggers": {"kerapu": {"level": "INFO"}},
+            "root": {"level": "WARNING", "handlers": ["stdout"]},
+        }
+    )
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, _record):
+    """Turn on WAL and foreign keys for every SQLite link, and let SQLAlchemy
+    rather than the driver begin transactions (so SAVEPOINT and
+    transactional DDL behave)."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_app(test_config=None):
+    """Build the KERAPU application: config, extensions, blueprints, CLI."""
+    configure_logging()
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    load_config(app, test_config)
+
+    from kerapu.extensions import babel, compress, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+
+    from kerapu import cli, errors, web
+    from kerapu.auth.views import bp as auth_bp
+    from kerapu.public.views import bp as public_bp
+
+    web.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    cli.init_app(app)
+    return app
+
+
+def load_config(app, test_config):
+    """Layer defaults, instance/config.py, FLASK_* variables and overrides."""
+    app.config.from_object(Config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri:
+        uri = "sqlite:///" + os.path.join(app.instance_path, "kerapu.sqlite")
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            uri = "postgresql+psycopg://" + uri.removeprefix(prefix)
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT"]}
+        }
+
+    deployment = app.config["DEPLOYMENT"]
+    if deployment not in ("production", "development", "testing"):
+        raise RuntimeError(f"DEPLOYMENT tidak dikenal: {deployment!r}")
+    if deployment == "production" and len(app.config["SECRET_KEY"] or "") < 32:
+        raise RuntimeError(
+            "SECRET_KEY belum diatur (minimal 32 karakter): isi instance/config.py "
+            "atau FLASK_SECRET_KEY."
+        )
+    if deployment != "production":
+        app.config["SESSION_COOKIE_SECURE"] = False
+    app.testing = deployment == "testing"

@@ -1,0 +1,83 @@
+"""Error pages: a small fragment for htmx, a whole page otherwise."""
+
+import logging
+
+from flask import make_response, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from kerapu.extensions import db
+from kerapu.web import is_htmx
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Permintaan tidak valid"), _l("Periksa kembali isian atau alamat.")),
+    403: (_l("Akses ditolak"), _l("Anda tidak berhak membuka halaman ini.")),
+    404: (
+        _l("Halaman tidak ditemukan"),
+        _l("Alamat ini tidak ada atau sudah tidak tersedia."),
+    ),
+    405: (
+        _l("Metode tidak diizinkan"),
+        _l("Alamat ini tidak menerima permintaan itu."),
+    ),
+    413: (
+        _l("Berkas terlalu besar"),
+        _l("Ukuran kiriman melebihi batas yang diizinkan."),
+    ),
+    422: (_l("Isian belum benar"), _l("Periksa kembali isian Anda.")),
+    429: (
+        _l("Terlalu banyak permintaan"),
+        _l("Tunggu sebentar, lalu coba lagi."),
+    ),
+    500: (
+        _l("Terjadi kesalahan pada server"),
+        _l("Kesalahan sudah dicatat. Silakan coba lagi nanti."),
+    ),
+}
+
+
+def render_error(status, detail=None):
+    """Answer ``status`` in Indonesian, as a fragment for htmx requests."""
+    title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    context = {"status": status, "title": title, "message": detail or message}
+    if is_htmx():
+        response = make_response(render_template("errors/_fragment.html", **context))
+        # Errors go to the page's message area, never into a table cell.
+        response.headers["HX-Retarget"] = "#flash"
+        response.headers["HX-Reswap"] = "innerHTML"
+    else:
+        response = make_response(render_template("errors/error.html", **context))
+    response.status_code = status
+    response.vary.add("HX-Request")
+    return response
+
+
+def handle_http_error(error):
+    detail = error.description if getattr(error, "show_description", False) else None
+    response = render_error(error.code or 500, detail)
+    if error.code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def handle_csrf_error(error):
+    return render_error(
+        400, _l("Sesi formulir sudah berakhir. Muat ulang halaman lalu kirim lagi.")
+    )
+
+
+def handle_unexpected(error):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    log.exception("unhandled error: %s", type(error).__name__)
+    db.session.rollback()
+    return render_error(InternalServerError.code)
+
+
+def init_app(app):
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

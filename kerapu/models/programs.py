@@ -1,0 +1,95 @@
+"""Program KSPU: the packages the catalogue offers, and their categories."""
+
+import enum
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kerapu.extensions import db
+from kerapu.models.regions import Balai, Regency
+
+
+def utcnow():
+    return datetime.now(UTC)
+
+
+class ProgramVisibility(enum.StrEnum):
+    DRAF = "DRAF"  # only its Balai sees it
+    DIBUKA = "DIBUKA"  # in the catalogue, open for applications
+    DITUTUP = "DITUTUP"  # in the catalogue, closed
+
+    @property
+    def label(self):
+        return {"DRAF": "Draf", "DIBUKA": "Dibuka", "DITUTUP": "Ditutup"}[self.value]
+
+
+class Category(db.Model):
+    """A program category (Kategori Program), editable by pusat."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self):
+        return f"<Category {self.id} {self.name}>"
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Kegiatan: the package's name as the Balai wrote it.
+    name: Mapped[str] = mapped_column(String(300))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    sub_category: Mapped[str | None] = mapped_column(String(200))
+    #: Unit Kerja.
+    balai_id: Mapped[int] = mapped_column(ForeignKey("balai.id"), index=True)
+    #: The commitment officer's unit, free text ("PPK 2.1").
+    ppk: Mapped[str | None] = mapped_column(String(60))
+    #: Volume in thousandths of its unit (1,25 km is 1250), so it stays exact.
+    volume_milli: Mapped[int | None] = mapped_column(BigInteger)
+    volume_unit: Mapped[str | None] = mapped_column(String(20))
+    #: Lokasi (ruas): "Ruas Jalan Martapura - Ds. Tungkap".
+    location: Mapped[str | None] = mapped_column(String(300))
+    #: Road chainage, "km+metres": "0+000", "1+255.83".
+    sta_start: Mapped[str | None] = mapped_column(String(20))
+    sta_end: Mapped[str | None] = mapped_column(String(20))
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
+    #: Copied from the regency, so province filters need no join.
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    #: Nilai in whole Rupiah; empty while not yet set.
+    value_idr: Mapped[int | None] = mapped_column(BigInteger)
+    description: Mapped[str | None] = mapped_column(Text)
+    visibility: Mapped[ProgramVisibility] = mapped_column(
+        Enum(ProgramVisibility, native_enum=False, length=10),
+        default=ProgramVisibility.DRAF,
+        index=True,
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    category: Mapped[Category] = relationship()
+    balai: Mapped[Balai] = relationship()
+    regency: Mapped[Regency] = relationship()
+
+    def __repr__(self):
+        return f"<Program {self.id}>"
+
+    @property
+    def volume(self):
+        """The volume as an exact Decimal, or None."""
+        if self.volume_milli is None:
+            return None
+        return Decimal(self.volume_milli) / 1000
+
+    @property
+    def is_public(self):
+        return self.visibility != ProgramVisibility.DRAF

@@ -1,0 +1,149 @@
+"""Public pages: Beranda, the program catalogue, partners, contacts."""
+
+from flask import Blueprint, abort, current_app, request, url_for
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from kerapu.extensions import db
+from kerapu.models import Balai, Province, Regency
+from kerapu.public.forms import ProgramFilterForm, province_choices, regency_choices
+from kerapu.services import catalogue
+from kerapu.services.search import Criteria, query_tokens
+from kerapu.web import render_page
+
+bp = Blueprint("public", __name__)
+
+
+def int_arg(name, default):
+    """An integer query argument; anything unreadable counts as ``default``."""
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        return default
+
+
+def page_size():
+    """The requested page size, or the nearest offered one."""
+    sizes = current_app.config["PAGE_SIZES"]
+    wanted = int_arg("per_page", sizes[0])
+    return min(sizes, key=lambda size: (abs(size - wanted), size))
+
+
+def listing_url(form, page, number=None):
+    """Address of a catalogue page: every active filter, no defaults."""
+    number = page.page if number is None else number
+    default_size = current_app.config["PAGE_SIZES"][0]
+    return url_for(
+        "public.programs",
+        **form.args(
+            page=number if number > 1 else None,
+            per_page=page.per_page if page.per_page != default_size else None,
+        ),
+    )
+
+
+@bp.get("/")
+def index():
+    figures = catalogue.home_figures()
+    return render_page("public/index.html", "content", figures=figures)
+
+
+@bp.get("/program")
+def programs():
+    form = ProgramFilterForm(request.args)
+    per_page = page_size()
+    if not form.validate():
+        page = catalogue.Page(items=[], total=0, page=1, per_page=per_page)
+        return render_page(
+            "public/programs.html",
+            "program_rows",
+            400,
+            form=form,
+            page=page,
+            page_url=lambda number: listing_url(form, page, number),
+        )
+    criteria = Criteria(
+        tokens=query_tokens(form.q.data or ""),
+        province_code=form.provinsi.data or None,
+        regency_code=form.kabupaten.data or None,
+        category_id=int(form.kategori.data) if form.kategori.data else None,
+        balai_id=int(form.balai.data) if form.balai.data else None,
+        unmatchable=bool((form.q.data or "").strip()) and not query_tokens(form.q.data),
+    )
+    page = catalogue.search_catalogue(criteria, int_arg("page", 1), per_page)
+    response = render_page(
+        "public/programs.html",
+        "program_rows",
+        form=form,
+        page=page,
+        page_url=lambda number: listing_url(form, page, number),
+    )
+    # The address bar shows the tidy form of what was asked, ready to share.
+    response.headers["HX-Push-Url"] = listing_url(form, page)
+    return response
+
+
+@bp.get("/program/<int:program_id>")
+def show_program(program_id):
+    program = catalogue.get_public_program(program_id)
+    if program is None:
+        abort(404)
+    return render_page("public/program.html", "content", program=program)
+
+
+@bp.get("/mitra")
+def partners():
+    return render_page("public/partners.html", "content")
+
+
+@bp.get("/kegiatan")
+def activities():
+    return render_page("public/activities.html", "content")
+
+
+@bp.get("/kontak")
+def contacts():
+    code = request.args.get("provinsi", "")
+    query = select(Balai).order_by(Balai.kind.desc(), Balai.short_name)
+    status = 200
+    if code:
+        if db.session.get(Province, code) is None:
+            status, code = 400, ""
+        else:
+            query = query.where(
+                Balai.id.in_(
+                    select(Regency.balai_id).where(Regency.province_code == code)
+                )
+            )
+    offices = db.session.scalars(query).unique().all()
+    return render_page(
+        "public/contacts.html",
+        "balai_list",
+        status,
+        offices=offices,
+        provinces=province_choices(),
+        selected=code,
+        unknown_province=status == 400,
+    )
+
+
+@bp.get("/wilayah/kabupaten")
+def regency_select():
+    code = request.args.get("provinsi", "")
+    known = not code or db.session.get(Province, code) is not None
+    return render_page(
+        "public/regency_select.html",
+        "regency_select",
+        200 if known else 400,
+        choices=regency_choices(code if known else ""),
+        selected="",
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return "database tidak tersedia\n", 503, {"Content-Type": "text/plain"}
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}

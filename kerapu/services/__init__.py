@@ -1,0 +1,1 @@
+"""Domain rules: everything that changes state goes through here."""

@@ -1,0 +1,88 @@
+"""Reading the public catalogue: searching, paging and the home figures."""
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from kerapu.extensions import db
+from kerapu.models import Balai, Program, ProgramVisibility, Regency
+from kerapu.services import search
+
+
+@dataclass
+class Page:
+    """One page of results and where it lies in the whole."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first(self):
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last(self):
+        return min(self.page * self.per_page, self.total)
+
+    def numbers(self, around=2):
+        """Page numbers for the pager, with None where pages are skipped."""
+        shown = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        numbers, previous = [], 0
+        for number in sorted(n for n in shown if 1 <= n <= self.pages):
+            if number - previous > 1:
+                numbers.append(None)
+            numbers.append(number)
+            previous = number
+        return numbers
+
+
+def _with_relations(query):
+    return query.options(
+        joinedload(Program.category),
+        joinedload(Program.balai),
+        joinedload(Program.regency).joinedload(Regency.province),
+    )
+
+
+def search_catalogue(criteria, page, per_page):
+    """Find public programs matching ``criteria``; clamp ``page`` into range."""
+    if criteria.unmatchable:
+        return Page(items=[], total=0, page=1, per_page=per_page)
+    total = search.count_matches(criteria)
+    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    ids = search.matching_ids(criteria, per_page, (page - 1) * per_page)
+    programs = {}
+    if ids:
+        query = _with_relations(select(Program).where(Program.id.in_(ids)))
+        programs = {p.id: p for p in db.session.scalars(query)}
+    items = [programs[i] for i in ids if i in programs]
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def get_public_program(program_id):
+    """The program if the public may see it, else None."""
+    query = _with_relations(
+        select(Program).where(
+            Program.id == program_id,
+            Program.visibility != ProgramVisibility.DRAF,
+        )
+    )
+    return db.session.scalar(query)
+
+
+def home_figures():
+    """Live figures for the Beranda."""
+    open_programs = select(
+        func.count(Program.id), func.coalesce(func.sum(Program.value_idr), 0)
+    ).where(Program.visibility == ProgramVisibility.DIBUKA)
+    count, total_value = db.session.execute(open_programs).one()
+    balai = db.session.scalar(select(func.count(Balai.id)).where(Balai.kind != "PUSAT"))
+    return {"open_programs": count, "open_value_idr": total_value, "balai": balai}

@@ -1,0 +1,92 @@
+"""Response helpers shared by every blueprint: page-or-fragment rendering,
+versioned static files, security headers and Indonesian formatting."""
+
+import hashlib
+import os
+from functools import cache
+
+from babel.numbers import format_decimal
+from flask import current_app, make_response, render_template, request, url_for
+from jinja2_fragments.flask import render_block
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def is_htmx():
+    """True for an htmx request that wants a fragment, not a history restore."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render_page(template, block, status=200, **context):
+    """Render the whole page, or only ``block`` for htmx; vary on HX-Request."""
+    if is_htmx():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+@cache
+def _file_digest(path, mtime):
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:10]
+
+
+def asset_url(filename):
+    """URL of a static file that changes whenever the file's content does."""
+    path = os.path.join(current_app.static_folder, filename)
+    return url_for(
+        "static", filename=filename, v=_file_digest(path, os.path.getmtime(path))
+    )
+
+
+def rupiah(value):
+    """31312163000 -> "Rp. 31.312.163.000"; empty values show a dash."""
+    if value is None:
+        return "–"
+    return "Rp. " + format_decimal(value, locale="id_ID")
+
+
+def number(value, digits=3):
+    """Indonesian decimal notation: 1.25 -> "1,25", 500000 -> "500.000"."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format=f"#,##0.{'#' * digits}", locale="id_ID")
+
+
+def add_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if request.endpoint == "static" and request.args.get("v"):
+        response.cache_control.public = True
+        response.cache_control.max_age = current_app.config["STATIC_MAX_AGE"]
+        response.cache_control.immutable = True
+    return response
+
+
+def init_app(app):
+    app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.filters["rupiah"] = rupiah
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.after_request(add_security_headers)

@@ -1,0 +1,118 @@
+"""Fixtures: one migrated database per run, each test rolled back."""
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+from jinja2 import StrictUndefined
+
+from kerapu import create_app
+from kerapu.extensions import db as _db
+from kerapu.models import Program
+from kerapu.services import demo, reference
+
+#: Generated programs beside the six samples: enough for several pages.
+GENERATED_PROGRAMS = 120
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """PostgreSQL when DATABASE_URL is set (CI), else a fresh SQLite file."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application on a migrated database holding the demo catalogue."""
+    app = create_app(
+        {
+            "DEPLOYMENT": "testing",
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": None,
+        }
+    )
+    app.jinja_env.undefined = StrictUndefined
+    with app.app_context():
+        upgrade()
+        reference.load_reference_data()
+        demo.load_sample_programs()
+        if _db.session.query(Program).count() < GENERATED_PROGRAMS:
+            demo.generate_programs(GENERATED_PROGRAMS, seed=7)
+        _db.session.commit()
+        _db.session.remove()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database, inside a transaction rolled back after the test."""
+    with app.app_context():
+        engines = _db.engines
+        saved = dict(engines)
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection
+        _db.session.remove()
+        _db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            transaction.rollback()
+            connection.close()
+            engines.update(saved)
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def htmx(client):
+    """GET as htmx does: ``htmx("/program", q="jalan")``."""
+
+    def get(path, **params):
+        return client.get(path, query_string=params, headers={"HX-Request": "true"})
+
+    return get
+
+
+@pytest.fixture
+def make_program(db):
+    """Create a public program; ``make_program(name=..., regency="63.03")``."""
+    from kerapu.models import Category, Program, ProgramVisibility, Regency
+    from kerapu.services import search
+
+    def make(regency="63.03", category=None, **overrides):
+        regency = db.session.get(Regency, regency)
+        category = category or db.session.scalar(db.select(Category).limit(1))
+        values = {
+            "name": "Program Uji",
+            "ppk": "PPK 1.1",
+            "volume_milli": 1000,
+            "volume_unit": "km",
+            "value_idr": 1_000_000,
+            "visibility": ProgramVisibility.DIBUKA,
+        } | overrides
+        program = Program(
+            regency=regency,
+            regency_code=regency.code,
+            province_code=regency.province_code,
+            balai=regency.balai,
+            category=category,
+            **values,
+        )
+        db.session.add(program)
+        db.session.flush()
+        search.index_programs([program])
+        return program
+
+    return make

@@ -1,0 +1,345 @@
+"""The public site: catalogue, detail, region select, contacts, errors."""
+
+import re
+
+import pytest
+
+from kerapu.models import Program
+
+
+def rows(html):
+    """Kegiatan names of the table rows in ``html``, in order."""
+    return re.findall(r'data-label="Kegiatan">([^<]*)<br>', html)
+
+
+def summary(html):
+    return re.search(r'class="summary">\s*([^<]*?)\s*</p>', html).group(1)
+
+
+def test_catalogue_lists_ten_programs_with_summary(client, db):
+    response = client.get("/program")
+
+    assert response.status_code == 200
+    html = response.text
+    total = db.session.query(Program).filter(Program.visibility != "DRAF").count()
+    assert summary(html) == f"Tampilkan 1 s/d 10 dari {total} data"
+    assert len(rows(html)) == 10
+    assert "<html" in html
+    for column in ("No", "Kegiatan", "PPK", "Volume", "Lokasi", "Kab/Kota",
+                   "Provinsi", "Unit Kerja", "Nilai", "Informasi Selengkapnya",
+                   "Keterangan"):  # fmt: skip
+        assert f'<th scope="col">{column}</th>' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("jereweh", ["Penanganan Titik Rawan Kecelakaan Jereweh - Benete"]),
+        ("JEREWEH", ["Penanganan Titik Rawan Kecelakaan Jereweh - Benete"]),
+        ("jérêwéh", ["Penanganan Titik Rawan Kecelakaan Jereweh - Benete"]),
+        (
+            "paku jalan banjar",
+            [
+                "Pengadaan Bahan Paku Jalan Memantul Bujur Sangkar, Ruas Jalan "
+                "Martapura - Ds. Tungkap"
+            ],
+        ),
+        (
+            "digital twin jakarta",
+            ["Penyiapan Platform Digital Twin Bidang Jalan dan Jembatan"],
+        ),
+        (
+            "drainase mabuun",
+            ["Penanganan Drainase Ruas Jalan Kelua - Tanjung - Mabuun"],
+        ),
+        ("%", []),
+        ("_", []),
+        ("'\"<script>", []),
+        ("🚧", []),
+        ("zzzzqqq", []),
+    ],
+)
+def test_search_matches_every_word(client, query, expected):
+    response = client.get("/program", query_string={"q": query})
+
+    assert response.status_code == 200
+    assert rows(response.text) == expected
+
+
+def test_search_by_prefix_while_typing(client):
+    for typed in ("j", "je", "jer", "jere", "jerew"):
+        response = client.get("/program", query_string={"q": typed})
+        names = rows(response.text)
+        assert any("Jereweh" in name for name in names) or len(names) == 10
+
+
+def test_search_finds_by_unit_kerja_and_province(client):
+    response = client.get("/program", query_string={"q": "bpjn nusa tenggara barat"})
+
+    assert "Jereweh - Benete" in response.text
+
+
+def test_search_escapes_html_in_query(client):
+    response = client.get("/program", query_string={"q": "<b>x</b>"})
+
+    assert "<b>x</b>" not in response.text
+    assert "&lt;b&gt;x&lt;/b&gt;" in response.text
+
+
+def test_fragment_is_rows_block_with_vary(htmx):
+    response = htmx("/program", q="paku")
+
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    assert response.text.lstrip().startswith('<section id="program-rows"')
+    assert "<html" not in response.text
+    assert response.headers["HX-Push-Url"] == "/program?q=paku"
+
+
+def test_history_restore_gets_whole_page(client):
+    response = client.get(
+        "/program",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+
+    assert "<html" in response.text
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_page_links_keep_filters(client):
+    response = client.get("/program", query_string={"q": "jalan", "per_page": "25"})
+
+    links = re.findall(r'href="(/program\?[^"]*page=2[^"]*)"', response.text)
+    assert links
+    assert all("q=jalan" in link and "per_page=25" in link for link in links)
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "page_text"),
+    [
+        ({"page": "abc"}, 200, "Tampilkan 1 s/d 10"),
+        ({"page": "-1"}, 200, "Tampilkan 1 s/d 10"),
+        ({"page": "0"}, 200, "Tampilkan 1 s/d 10"),
+        ({"page": "1e3"}, 200, "Tampilkan 1 s/d 10"),
+        ({"per_page": "100000"}, 200, "Tampilkan 1 s/d 100"),
+        ({"per_page": "-5"}, 200, "Tampilkan 1 s/d 10"),
+        ({"per_page": "x"}, 200, "Tampilkan 1 s/d 10"),
+    ],
+)
+def test_paging_parameters_are_clamped(client, params, status, page_text):
+    response = client.get("/program", query_string=params)
+
+    assert response.status_code == status
+    assert page_text in response.text
+
+
+def test_page_beyond_last_shows_last_page(client, db):
+    total = db.session.query(Program).filter(Program.visibility != "DRAF").count()
+
+    response = client.get("/program", query_string={"page": "99999"})
+
+    last_start = (total - 1) // 10 * 10 + 1
+    assert (
+        summary(response.text)
+        == f"Tampilkan {last_start} s/d {total} dari {total} data"
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"provinsi": "99"}, "Provinsi: Pilihan tidak dikenal"),
+        ({"provinsi": "<script>"}, "Provinsi: Pilihan tidak dikenal"),
+        ({"kategori": "abc"}, "Kategori: Pilihan tidak dikenal"),
+        ({"balai": "99999"}, "Unit Kerja: Pilihan tidak dikenal"),
+        ({"q": "a" * 10_000}, "Kata kunci terlalu panjang"),
+        ({"q": "a b c d e f g h i"}, "Terlalu banyak kata"),
+    ],
+)
+def test_bad_filters_get_400_with_message(client, htmx, params, message):
+    response = client.get("/program", query_string=params)
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert rows(response.text) == []
+    fragment = htmx("/program", **params)
+    assert fragment.status_code == 400
+    assert 'id="program-rows"' in fragment.text
+    assert message in fragment.text
+
+
+def test_province_filter_offers_38_provinces(client):
+    response = client.get("/program")
+
+    select = re.search(r'<select id="provinsi".*?</select>', response.text, re.S)
+    assert select.group(0).count("<option") == 39  # "Semua Provinsi" + 38
+
+
+def test_province_and_regency_filters(client):
+    response = client.get("/program", query_string={"provinsi": "63"})
+    assert "Kab. Kotabaru" in response.text
+    assert "Kab. Sumbawa Barat" not in response.text
+
+    response = client.get(
+        "/program", query_string={"provinsi": "63", "kabupaten": "63.03"}
+    )
+    assert rows(response.text) == [
+        "Pengadaan Bahan Paku Jalan Memantul Bujur Sangkar, Ruas Jalan "
+        "Martapura - Ds. Tungkap"
+    ] or all(
+        "Kab. Banjar" in row
+        for row in re.findall(r'data-label="Kab/Kota">([^<]*)<', response.text)
+    )
+
+
+def test_regency_of_other_province_is_dropped(client):
+    response = client.get(
+        "/program", query_string={"provinsi": "52", "kabupaten": "63.03"}
+    )
+
+    assert response.status_code == 200
+    assert "Jereweh" in response.text
+    assert 'value="63.03"' not in response.text
+
+
+def test_regency_alone_implies_its_province(client):
+    response = client.get("/program", query_string={"kabupaten": "52.07"})
+
+    assert '<option value="52" selected>' in response.text
+    assert "Jereweh" in response.text
+
+
+def test_draft_programs_stay_out_of_catalogue(client, make_program):
+    draft = make_program(name="Program Draf Rahasia", visibility="DRAF")
+
+    assert "Program Draf Rahasia" not in client.get("/program?q=rahasia").text
+    assert client.get(f"/program/{draft.id}").status_code == 404
+
+
+def test_new_public_program_is_found(client, make_program):
+    make_program(name="Pembangunan Jembatan Kaliurang")
+
+    response = client.get("/program", query_string={"q": "kaliurang"})
+
+    assert rows(response.text) == ["Pembangunan Jembatan Kaliurang"]
+
+
+def test_program_detail_shows_every_fact(client, db):
+    program = (
+        db.session.query(Program)
+        .filter_by(name="Penanganan Titik Rawan Kecelakaan Jereweh - Benete")
+        .one()
+    )
+
+    response = client.get(f"/program/{program.id}")
+
+    assert response.status_code == 200
+    html = response.text
+    for text in (
+        "Pembangunan Jalan",
+        "Pelaksanaan Preservasi dan Peningkatan Kapasitas Jalan Nasional",
+        "BPJN Nusa Tenggara Barat",
+        "PPK 2.1",
+        "1,25 km",
+        "Jereweh - Benete",
+        "0+000 sampai 1+255.83",
+        "Kab. Sumbawa Barat",
+        "Nusa Tenggara Barat",
+        "Rp. 31.312.163.000",
+        "Ajukan Program",
+    ):
+        assert text in html, text
+
+
+@pytest.mark.parametrize("path", ["/program/0", "/program/999999", "/program/abc"])
+def test_unknown_program_is_404_page(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.text
+    assert "<html" in response.text
+
+
+def test_error_fragment_for_htmx_goes_to_flash(htmx):
+    response = htmx("/program/999999")
+
+    assert response.status_code == 404
+    assert "<html" not in response.text
+    assert response.headers["HX-Retarget"] == "#flash"
+
+
+def test_regency_select_fragment(htmx, client):
+    response = htmx("/wilayah/kabupaten", provinsi="63")
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div class="field" id="kabupaten-field"')
+    assert "<html" not in response.text
+    assert "Kab. Banjar" in response.text
+    assert " selected" in response.text.split("</option>")[0]
+    assert "HX-Request" in response.headers["Vary"]
+    page = client.get("/wilayah/kabupaten?provinsi=63")
+    assert "<html" in page.text
+    assert "Kab. Banjar" in page.text
+
+
+@pytest.mark.parametrize(("code", "status"), [("", 200), ("zz", 400), ("6", 400)])
+def test_regency_select_for_no_or_unknown_province(htmx, code, status):
+    response = htmx("/wilayah/kabupaten", provinsi=code)
+
+    assert response.status_code == status
+    assert response.text.count("<option") == 1
+
+
+def test_contacts_filter_by_province(client, htmx):
+    everyone = client.get("/kontak").text
+    assert everyone.count("<h2>") >= 34
+
+    response = htmx("/kontak", provinsi="94")
+    assert response.text.lstrip().startswith('<section id="balai-list"')
+    assert response.text.count("<h2>") == 2  # Papua Tengah is split
+
+
+def test_home_shows_live_figures(client, db, make_program):
+    before = client.get("/").text
+    make_program(value_idr=7_000_000_000)
+    after = client.get("/").text
+
+    assert before != after
+    assert "Balai di seluruh Indonesia" in after
+    assert ">33<" in after
+
+
+def test_partner_and_activity_pages_are_honest_empty_states(client):
+    assert "Belum ada Mitra PU terdaftar" in client.get("/mitra").text
+    assert "Belum ada kegiatan berjalan" in client.get("/kegiatan").text
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.text == "ok\n"
+
+
+def test_security_headers(client):
+    response = client.get("/program")
+
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    assert "<script>" not in response.text
+
+
+def test_static_files_are_versioned_and_cached(client):
+    html = client.get("/").text
+    url = re.search(r'src="(/static/htmx\.min\.js\?v=[0-9a-f]+)"', html).group(1)
+
+    response = client.get(url)
+    response.close()
+
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "max-age=31536000" in response.headers["Cache-Control"]
