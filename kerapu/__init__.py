@@ -1,9 +1,10 @@
 """KERAPU: the portal for Kerja Sama Pelaku Usaha of Ditjen Bina Marga."""
 
-import logging.config
+import logging
 import os
-import sqlite3
+import sys
 
+import sqlean
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -14,25 +15,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def configure_logging():
-    """Send one line per record to stdout, before any app exists."""
-    logging.config.dictConfig(
-        {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "formatters": {
-                "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
-            },
-            "handlers": {
-                "stdout": {
-                    "class": "logging.StreamHandler",
-                    "stream": "ext://sys.stdout",
-                    "formatter": "line",
-                }
-            },
-            "loggers": {"kerapu": {"level": "INFO"}},
-            "root": {"level": "WARNING", "handlers": ["stdout"]},
-        }
-    )
+    """Send INFO lines of ``kerapu.*`` to stdout, unless logging is set up
+    already (by gunicorn's --log-config, or by pytest)."""
+    logging.getLogger("kerapu").setLevel(logging.INFO)
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
+        root.addHandler(handler)
 
 
 @event.listens_for(Engine, "connect")
@@ -40,7 +32,7 @@ def _tune_sqlite(dbapi_connection, _record):
     """Turn on WAL and foreign keys for every SQLite link, and let SQLAlchemy
     rather than the driver begin transactions (so SAVEPOINT and
     transactional DDL behave)."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
+    if not isinstance(dbapi_connection, sqlean.Connection):
         return
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -108,8 +100,13 @@ def load_config(app, test_config):
             uri = "postgresql+psycopg://" + uri.removeprefix(prefix)
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
+        # XXX: SQLite comes from sqlean.py, not the system library: the
+        # FTS5 of SQLite 3.40 (Debian 12) corrupts the search index when a
+        # query runs between deleting and re-adding a program in one
+        # transaction (tests/services/test_search.py shows it).
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT"]}
+            "module": sqlean,
+            "connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT"]},
         }
 
     deployment = app.config["DEPLOYMENT"]
