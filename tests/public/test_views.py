@@ -9,7 +9,7 @@ from kerapu.models import Program
 
 def rows(html):
     """Kegiatan names of the table rows in ``html``, in order."""
-    return re.findall(r'data-label="Kegiatan">([^<]*)<br>', html)
+    return re.findall(r'data-label="Kegiatan"><div>([^<]*)<br>', html)
 
 
 def summary(html):
