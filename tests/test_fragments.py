@@ -1,0 +1,65 @@
+"""Every page of the URL map answers htmx with a fragment and a Vary header.
+
+The routes are read from the app's URL map, so a new page is covered the
+moment it exists; a route this table cannot fill in fails the test.
+"""
+
+import pytest
+from sqlalchemy import select
+
+from kerapu.models import Program
+
+#: Routes that are not pages: files, plain text.
+NOT_PAGES = {"static", "public.healthz"}
+
+
+def page_routes(app):
+    return sorted(
+        (rule.endpoint, rule.rule, tuple(sorted(rule.arguments)))
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES
+    )
+
+
+def fill(rule, arguments, db):
+    values = {}
+    for name in arguments:
+        if name == "program_id":
+            values[name] = db.session.scalar(select(Program.id).limit(1))
+        else:
+            pytest.fail(f"no sample value for <{name}> in {rule}")
+    path = rule
+    for name, value in values.items():
+        path = path.replace(f"<int:{name}>", str(value)).replace(
+            f"<{name}>", str(value)
+        )
+    return path
+
+
+def test_every_page_route_is_covered(app):
+    assert {endpoint for endpoint, _, _ in page_routes(app)} >= {
+        "public.index",
+        "public.programs",
+        "public.show_program",
+        "public.partners",
+        "public.activities",
+        "public.contacts",
+        "public.regency_select",
+        "auth.login",
+    }
+
+
+def test_pages_answer_htmx_with_fragments(app, client, db):
+    for endpoint, rule, arguments in page_routes(app):
+        path = fill(rule, arguments, db)
+
+        page = client.get(path)
+        fragment = client.get(path, headers={"HX-Request": "true"})
+
+        assert page.status_code == 200, endpoint
+        assert "<html" in page.text, endpoint
+        assert fragment.status_code == 200, endpoint
+        assert "<html" not in fragment.text, endpoint
+        assert 'id="' in fragment.text.split(">", 1)[0], endpoint
+        assert "HX-Request" in fragment.headers["Vary"], endpoint
+        assert "HX-Request" in page.headers["Vary"], endpoint
