@@ -45,7 +45,9 @@ def test_loaded_reference_data(db):
     assert count(select(func.count(Province.code))) == 38
     assert count(select(func.count(Regency.code))) == 514
     assert count(select(func.count(Balai.id))) == 34
-    assert count(select(func.count(Regency.code)).where(Regency.balai_id.is_(None))) == 0
+    assert (
+        count(select(func.count(Regency.code)).where(Regency.balai_id.is_(None))) == 0
+    )
     assert count(select(func.count(Category.id))) == 10
     assert count(select(func.count(BusinessField.id))) == 10
     banjar = db.session.get(Regency, "63.03")
@@ -74,7 +76,8 @@ def test_categories_edited_by_pusat_are_kept(db):
     reference.load_reference_data()
 
     names = set(db.session.scalars(select(Category.name)))
-    assert "Lain-lain" in names and "Lainnya" not in names
+    assert "Lain-lain" in names
+    assert "Lainnya" not in names
 
 
 def test_short_regency_names():
