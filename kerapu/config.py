@@ -48,6 +48,9 @@ class Config:
     #: Response compression (Flask-Compress): gzip for anything over 500 B.
     COMPRESS_ALGORITHM = ["gzip"]
     COMPRESS_MIN_SIZE = 500
+    #: Never compress streamed responses: Flask-Compress would lose their
+    #: close() (static files are read into memory first, see kerapu/web.py).
+    COMPRESS_STREAMS = False
     COMPRESS_MIMETYPES = [
         "text/html",
         "text/css",

@@ -76,6 +76,11 @@ def add_security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if request.endpoint == "static":
+        # Read the (small) file into memory so Flask-Compress can gzip it
+        # without streaming: its streaming path drops the file's close().
+        response.direct_passthrough = False
+        response.make_sequence()
     if request.endpoint == "static" and request.args.get("v"):
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config["STATIC_MAX_AGE"]

@@ -9,7 +9,7 @@ from kerapu.models import Balai, Province, Regency
 from kerapu.public.forms import ProgramFilterForm, province_choices, regency_choices
 from kerapu.services import catalogue
 from kerapu.services.search import Criteria, query_tokens
-from kerapu.web import render_page
+from kerapu.web import is_htmx, render_page
 
 bp = Blueprint("public", __name__)
 
@@ -78,8 +78,10 @@ def programs():
         page=page,
         page_url=lambda number: listing_url(form, page, number),
     )
-    # The address bar shows the tidy form of what was asked, ready to share.
-    response.headers["HX-Push-Url"] = listing_url(form, page)
+    if is_htmx():
+        # The address bar shows the tidy form of what was asked, ready to
+        # share. Never on a history restore: htmx would push it as new.
+        response.headers["HX-Push-Url"] = listing_url(form, page)
     return response
 
 
