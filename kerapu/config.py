@@ -32,7 +32,7 @@ class Config:
     PAGE_SIZES = (10, 25, 50, 100)
 
     #: Longest search text accepted, in characters.
-    SEARCH_MAX_LENGTH = 100
+    SEARCH_MAX_LENGTH = 200
 
     #: Seconds browsers may cache versioned static files (``?v=<hash>``).
     STATIC_MAX_AGE = 365 * 24 * 3600

@@ -6,7 +6,15 @@ import os
 from functools import cache
 
 from babel.numbers import format_decimal
-from flask import current_app, make_response, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_block
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -74,7 +82,6 @@ def add_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if request.endpoint == "static":
         # Read the (small) file into memory so Flask-Compress can gzip it
@@ -82,13 +89,37 @@ def add_security_headers(response):
         response.direct_passthrough = False
         response.make_sequence()
     if request.endpoint == "static" and request.args.get("v"):
+        response.cache_control.no_cache = None
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config["STATIC_MAX_AGE"]
         response.cache_control.immutable = True
     return response
 
 
+def refuse_nul_bytes():
+    """Answer 400 to a NUL byte anywhere in the address: no database keeps
+    one in text, and PostgreSQL refuses it outright."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value
+        for key, value in request.args.items(multi=True)
+    ):
+        abort(400)
+
+
+def csrf_header():
+    """The CSRF token for htmx requests, once the visitor has a session.
+
+    Anonymous readers of public pages get no token, and so no cookie: their
+    pages stay cacheable and small. Every form that posts renders its own
+    token field, which starts the session."""
+    if request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
+        return generate_csrf()
+    return None
+
+
 def init_app(app):
+    app.before_request(refuse_nul_bytes)
+    app.jinja_env.globals["csrf_header"] = csrf_header
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["number"] = number

@@ -4,6 +4,8 @@ The routes are read from the app's URL map, so a new page is covered the
 moment it exists; a route this table cannot fill in fails the test.
 """
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -28,12 +30,7 @@ def fill(rule, arguments, db):
             values[name] = db.session.scalar(select(Program.id).limit(1))
         else:
             pytest.fail(f"no sample value for <{name}> in {rule}")
-    path = rule
-    for name, value in values.items():
-        path = path.replace(f"<int:{name}>", str(value)).replace(
-            f"<{name}>", str(value)
-        )
-    return path
+    return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
 
 
 def test_every_page_route_is_covered(app):

@@ -80,15 +80,24 @@ class ProgramFilterForm(GetForm):
         self._settle_regency()
 
     def _settle_regency(self):
-        """A kabupaten implies its province; one of another province is dropped."""
+        """Tie the kabupaten to the province: a kabupaten alone (a shared
+        link) implies its province; one of another province, or left over
+        after the province was cleared, is dropped."""
         code = self.kabupaten.data or ""
+        self.kabupaten_unknown = False
         regency = db.session.get(Regency, code) if code else None
-        if regency and not self.provinsi.data:
+        if code and regency is None:
+            self.kabupaten_unknown = True
+        elif regency and not self.provinsi.raw_data:
             self.provinsi.data = regency.province_code
         if not regency or regency.province_code != self.provinsi.data:
             self.kabupaten.data = ""
         known = any(c.value == self.provinsi.data for c in self.provinsi.choices)
         self.kabupaten.choices = regency_choices(self.provinsi.data if known else "")
+
+    def validate_kabupaten(self, field):
+        if self.kabupaten_unknown:
+            raise ValidationError(_l("Pilihan tidak dikenal. Pilih dari daftar."))
 
     def _check_choice(self, field):
         if not any(choice.value == field.data for choice in field.choices):

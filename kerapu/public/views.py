@@ -54,14 +54,7 @@ def programs():
     per_page = page_size()
     if not form.validate():
         page = catalogue.Page(items=[], total=0, page=1, per_page=per_page)
-        return render_page(
-            "public/programs.html",
-            "program_rows",
-            400,
-            form=form,
-            page=page,
-            page_url=lambda number: listing_url(form, page, number),
-        )
+        return listing_response(form, page, 400)
     criteria = Criteria(
         tokens=query_tokens(form.q.data or ""),
         province_code=form.provinsi.data or None,
@@ -71,21 +64,26 @@ def programs():
         unmatchable=bool((form.q.data or "").strip()) and not query_tokens(form.q.data),
     )
     page = catalogue.search_catalogue(criteria, int_arg("page", 1), per_page)
+    return listing_response(form, page)
+
+
+def listing_response(form, page, status=200):
+    """The catalogue page or its rows, with a tidy address to share."""
     response = render_page(
         "public/programs.html",
         "program_rows",
+        status,
         form=form,
         page=page,
         page_url=lambda number: listing_url(form, page, number),
     )
     if is_htmx():
-        # The address bar shows the tidy form of what was asked, ready to
-        # share. Never on a history restore: htmx would push it as new.
+        # Never on a history restore: htmx would push it as a new entry.
         response.headers["HX-Push-Url"] = listing_url(form, page)
     return response
 
 
-@bp.get("/program/<int:program_id>")
+@bp.get("/program/<int(max=2147483647):program_id>")
 def show_program(program_id):
     program = catalogue.get_public_program(program_id)
     if program is None:
@@ -139,6 +137,7 @@ def regency_select():
         200 if known else 400,
         choices=regency_choices(code if known else ""),
         selected="",
+        unknown_province=not known,
     )
 
 

@@ -8,6 +8,7 @@ of the program, and every filter (provinsi, kabupaten, kategori, balai)
 holds. Only public programs (not DRAF) are in the index.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -16,28 +17,30 @@ from sqlalchemy import bindparam, text
 from kerapu.extensions import db
 
 #: Tokens per query beyond which a search is refused (each costs a lookup).
-MAX_QUERY_TOKENS = 8
+MAX_QUERY_TOKENS = 20
+
+
+#: A token: digits joined by dots ("2.1", "255.83"), or a run of letters
+#: and digits. After ``fold`` only letters (L*), digits (N*), punctuation
+#: and spaces remain, and ``[^\W_]`` is exactly letters and digits.
+TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
+
+
+#: Combining marks (accents) and invisible format characters.
+DROPPED = {"Mn", "Mc", "Me", "Cf"}
 
 
 def fold(value):
-    """Lower-case ``value`` and strip accents, keeping other letters."""
+    """Lower-case ``value``, strip accents and invisible format characters
+    (soft hyphens, zero-width joiners), keep every other letter."""
     decomposed = unicodedata.normalize("NFKD", value)
-    kept = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    kept = "".join(c for c in decomposed if unicodedata.category(c) not in DROPPED)
     return kept.casefold()
 
 
 def tokenize(value):
     """Cut ``value`` into folded tokens of letters and digits."""
-    tokens, current = [], []
-    for char in fold(value or ""):
-        if unicodedata.category(char)[0] in "LN":
-            current.append(char)
-        elif current:
-            tokens.append("".join(current))
-            current = []
-    if current:
-        tokens.append("".join(current))
-    return tokens
+    return TOKEN.findall(fold(value or ""))
 
 
 def query_tokens(query):

@@ -131,11 +131,12 @@ def create_search_index():
         )
     else:
         # Tokens arrive folded and separated by spaces; unicode61 without
-        # diacritic removal splits them exactly as Python did.
+        # diacritic removal, with "." inside tokens ("2.1"), splits them
+        # exactly as Python did.
         op.execute(
             "CREATE VIRTUAL TABLE program_search USING fts5("
             "words, facets, prefix='1 2 3', detail=column, "
-            "tokenize='unicode61 remove_diacritics 0')"
+            "tokenize=\"unicode61 remove_diacritics 0 tokenchars '.'\")"
         )
 
 

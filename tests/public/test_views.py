@@ -153,7 +153,8 @@ def test_page_beyond_last_shows_last_page(client, db):
         ({"kategori": "abc"}, "Kategori: Pilihan tidak dikenal"),
         ({"balai": "99999"}, "Unit Kerja: Pilihan tidak dikenal"),
         ({"q": "a" * 10_000}, "Kata kunci terlalu panjang"),
-        ({"q": "a b c d e f g h i"}, "Terlalu banyak kata"),
+        ({"q": " ".join("abcdefghijklmnopqrstu")}, "Terlalu banyak kata"),
+        ({"kabupaten": "63.99"}, "Kab/Kota: Pilihan tidak dikenal"),
     ],
 )
 def test_bad_filters_get_400_with_message(client, htmx, params, message):
@@ -343,3 +344,90 @@ def test_static_files_are_versioned_and_cached(client):
     assert response.status_code == 200
     assert "immutable" in response.headers["Cache-Control"]
     assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert "no-cache" not in response.headers["Cache-Control"]
+
+
+def test_anonymous_reader_gets_no_cookie(client):
+    response = client.get("/program")
+
+    assert "Set-Cookie" not in response.headers
+    assert "X-CSRFToken" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/program/2147483648",
+        "/program/9223372036854775808",
+        "/program/99999999999999999999",
+    ],
+)
+def test_huge_program_id_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/program?kabupaten=%00",
+        "/program?q=jalan%00",
+        "/kontak?provinsi=%00",
+        "/wilayah/kabupaten?provinsi=%00",
+        "/program?%00=1",
+    ],
+)
+def test_nul_byte_is_400(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert "Permintaan tidak valid" in response.text
+
+
+def test_clearing_the_province_clears_the_regency(client):
+    response = client.get(
+        "/program", query_string={"provinsi": "", "kabupaten": "63.03", "q": ""}
+    )
+
+    assert '<option value="" selected>Semua Provinsi' in response.text
+    assert 'value="63.03" selected' not in response.text
+    assert len(rows(response.text)) == 10
+
+
+def test_ppk_number_is_one_token(client, db):
+    response = client.get("/program", query_string={"q": "ppk 2.1", "per_page": 100})
+
+    ppks = re.findall(r'data-label="PPK">([^<]*)<', response.text)
+    assert ppks
+    assert all(ppk.startswith("PPK 2.1") for ppk in ppks)
+
+
+def test_pasted_full_title_is_found(client):
+    title = (
+        "Pengadaan Bahan Paku Jalan Memantul Bulat (Glass Road Stud), Ruas "
+        "Jalan Serongga - Sei Kupang - Manggalau - Kerang"
+    )
+
+    response = client.get("/program", query_string={"q": title})
+
+    assert rows(response.text) == [title]
+
+
+def test_soft_hyphen_inside_a_word_is_ignored(client):
+    response = client.get("/program", query_string={"q": "jere\u00adweh"})
+
+    assert "Jereweh - Benete" in response.text
+
+
+def test_bad_filter_on_htmx_still_pushes_a_tidy_address(htmx):
+    response = htmx("/program", q="jalan", provinsi="99", kabupaten="")
+
+    assert response.status_code == 400
+    assert response.headers["HX-Push-Url"] == "/program?q=jalan"
+
+
+def test_unknown_province_regency_select_says_so(htmx):
+    response = htmx("/wilayah/kabupaten", provinsi="99")
+
+    assert response.status_code == 400
+    assert "Provinsi tidak dikenal" in response.text
+    assert response.text.count('id="kabupaten-field"') == 1

@@ -13,8 +13,9 @@ from kerapu.services.search import Criteria, fold, query_tokens, tokenize
     ("text", "tokens"),
     [
         ("Jereweh - Benete", ["jereweh", "benete"]),
-        ("PPK 2.1", ["ppk", "2", "1"]),
-        ("STA 1+255.83", ["sta", "1", "255", "83"]),
+        ("PPK 2.1", ["ppk", "2.1"]),
+        ("STA 1+255.83", ["sta", "1", "255.83"]),
+        ("jere\u00adweh", ["jereweh"]),
         ("Ds. Tungkap", ["ds", "tungkap"]),
         ("ÉCOLE Straße", ["ecole", "strasse"]),
         ("Jalan 🚧 rusak", ["jalan", "rusak"]),
