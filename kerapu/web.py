@@ -5,10 +5,13 @@ import hashlib
 import os
 from functools import cache
 
-from babel.numbers import format_decimal
+import flask_babel
+from babel import Locale
+from babel.numbers import parse_pattern
 from flask import (
     abort,
     current_app,
+    g,
     make_response,
     render_template,
     request,
@@ -64,18 +67,23 @@ def asset_url(filename):
     )
 
 
+#: Parsed once: Babel's format_decimal would parse both on every call.
+INDONESIAN = Locale.parse("id_ID")
+DECIMAL = parse_pattern("#,##0.###")
+
+
 def rupiah(value):
     """31312163000 -> "Rp. 31.312.163.000"; empty values show a dash."""
     if value is None:
         return "–"
-    return "Rp. " + format_decimal(value, locale="id_ID")
+    return "Rp. " + DECIMAL.apply(value, INDONESIAN)
 
 
-def number(value, digits=3):
+def number(value):
     """Indonesian decimal notation: 1.25 -> "1,25", 500000 -> "500.000"."""
     if value is None:
         return "–"
-    return format_decimal(value, format=f"#,##0.{'#' * digits}", locale="id_ID")
+    return DECIMAL.apply(value, INDONESIAN)
 
 
 def add_security_headers(response):
@@ -117,7 +125,28 @@ def csrf_header():
     return None
 
 
+def translations():
+    """This request's translations, looked up once: Flask-Babel resolves the
+    locale and domain on every call, which costs more than the page."""
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = flask_babel.get_translations()
+    return found
+
+
+def install_gettext(app):
+    """Give Jinja the same gettext callables Flask-Babel would, memoised."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app):
+    install_gettext(app)
     app.before_request(refuse_nul_bytes)
     app.jinja_env.globals["csrf_header"] = csrf_header
     app.jinja_env.globals["asset_url"] = asset_url

@@ -93,3 +93,16 @@ class Program(db.Model):
     @property
     def is_public(self):
         return self.visibility != ProgramVisibility.DRAF
+
+
+class CatalogueState(db.Model):
+    """One row whose ``version`` changes with every change the catalogue
+    shows, so each app server knows when its cached answers went stale."""
+
+    __tablename__ = "catalogue_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    def __repr__(self):
+        return f"<CatalogueState {self.id} v{self.version}>"

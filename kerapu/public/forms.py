@@ -9,6 +9,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from kerapu.extensions import db
 from kerapu.models import Balai, Category, Province, Regency
+from kerapu.services import catalogue, search
 from kerapu.services.search import MAX_QUERY_TOKENS, query_tokens
 
 
@@ -27,21 +28,28 @@ def _choices(placeholder, rows):
     ]
 
 
-def province_choices():
-    rows = db.session.execute(
-        select(Province.code, Province.name).order_by(Province.name)
+def _cached_rows(name, query):
+    """Rows of a reference ``query``, kept until the catalogue changes."""
+    return catalogue.answers.get_or_compute(
+        ("choices", search.catalogue_version(), name),
+        lambda: [tuple(row) for row in db.session.execute(query)],
     )
-    return _choices(_l("Semua Provinsi"), rows)
+
+
+def province_choices():
+    query = select(Province.code, Province.name).order_by(Province.name)
+    return _choices(_l("Semua Provinsi"), _cached_rows("provinsi", query))
 
 
 def regency_choices(province_code):
     rows = []
     if province_code:
-        rows = db.session.execute(
+        query = (
             select(Regency.code, Regency.short_name)
             .where(Regency.province_code == province_code)
             .order_by(Regency.code)
         )
+        rows = _cached_rows(("kabupaten", province_code), query)
     return _choices(_l("Semua Kab/Kota"), rows)
 
 
@@ -65,16 +73,18 @@ class ProgramFilterForm(GetForm):
         self.provinsi.choices = province_choices()
         self.kategori.choices = _choices(
             _l("Semua Kategori"),
-            db.session.execute(
-                select(Category.id, Category.name).order_by(Category.position)
+            _cached_rows(
+                "kategori",
+                select(Category.id, Category.name).order_by(Category.position),
             ),
         )
         self.balai.choices = _choices(
             _l("Semua Unit Kerja"),
-            db.session.execute(
+            _cached_rows(
+                "balai",
                 select(Balai.id, Balai.short_name).order_by(
                     Balai.kind.desc(), Balai.short_name
-                )
+                ),
             ),
         )
         self._settle_regency()

@@ -1,6 +1,8 @@
 """Reading the public catalogue: searching, paging and the home figures."""
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -44,6 +46,38 @@ class Page:
         return numbers
 
 
+class AnswerCache:
+    """A small LRU of catalogue answers in this process.
+
+    Keys start with the catalogue version, so an answer is never used after
+    the catalogue changed, on this server or another one."""
+
+    def __init__(self, size=4096):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_or_compute(self, key, compute):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        value = compute()
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+answers = AnswerCache()
+
+
 def _with_relations(query):
     return query.options(
         joinedload(Program.category),
@@ -56,9 +90,16 @@ def search_catalogue(criteria, page, per_page):
     """Find public programs matching ``criteria``; clamp ``page`` into range."""
     if criteria.unmatchable:
         return Page(items=[], total=0, page=1, per_page=per_page)
-    total = search.count_matches(criteria)
+    version, key = search.catalogue_version(), criteria.key()
+    total = answers.get_or_compute(
+        ("count", version, key), lambda: search.count_matches(criteria)
+    )
     page = min(max(page, 1), max(1, math.ceil(total / per_page)))
-    ids = search.matching_ids(criteria, per_page, (page - 1) * per_page)
+    offset = (page - 1) * per_page
+    ids = answers.get_or_compute(
+        ("ids", version, key, per_page, offset),
+        lambda: search.matching_ids(criteria, per_page, offset),
+    )
     programs = {}
     if ids:
         query = _with_relations(select(Program).where(Program.id.in_(ids)))

@@ -259,12 +259,12 @@ def generate_programs(count, seed=2026, batch_size=5000):
                     regency.province.name,
                     balai.short_name,
                 )
-                facets = search.Criteria(
-                    province_code=row["province_code"],
-                    regency_code=row["regency_code"],
-                    category_id=row["category_id"],
-                    balai_id=row["balai_id"],
-                ).facets()
+                facets = search.document_facets(
+                    row["province_code"],
+                    row["regency_code"],
+                    row["category_id"],
+                    row["balai_id"],
+                )
                 index_rows.append((row["id"], words, facets))
             row.pop("_category_name")
             next_id += 1

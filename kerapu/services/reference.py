@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from kerapu.extensions import db
 from kerapu.models import Balai, BusinessField, Category, Province, Regency
+from kerapu.services import search
 
 log = logging.getLogger(__name__)
 
@@ -146,5 +147,7 @@ def load_reference_data():
             db.session.add(BusinessField(name=name, position=position))
             counts["bidang_usaha"] += 1
     db.session.flush()
+    if any(counts.values()):
+        search.bump_catalogue_version()
     log.info("reference data loaded by cli: %s", counts)
     return counts

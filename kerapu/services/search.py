@@ -9,9 +9,11 @@ holds. Only public programs (not DRAF) are in the index.
 """
 
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
+from flask import g
 from sqlalchemy import bindparam, text
 
 from kerapu.extensions import db
@@ -68,7 +70,7 @@ class Criteria:
 
     def facets(self):
         """Exact facet terms for the filters that are set."""
-        terms = ["all"]
+        terms = []
         if self.province_code:
             terms.append("p" + self.province_code)
         if self.regency_code:
@@ -78,6 +80,22 @@ class Criteria:
         if self.balai_id:
             terms.append(f"b{self.balai_id}")
         return terms
+
+    def terms(self):
+        """Facet terms to match: "all" only when nothing narrower is asked,
+        as ANDing every program costs as much as the search itself."""
+        facets = self.facets()
+        return facets if facets or self.tokens else ["all"]
+
+    def key(self):
+        """A hashable form, for caching answers."""
+        return (
+            tuple(self.tokens),
+            self.province_code,
+            self.regency_code,
+            self.category_id,
+            self.balai_id,
+        )
 
 
 def document_words(*parts):
@@ -101,12 +119,25 @@ def program_words(program):
 
 
 def program_facets(program):
-    return Criteria(
-        province_code=program.province_code,
-        regency_code=program.regency_code,
-        category_id=program.category_id,
-        balai_id=program.balai_id,
-    ).facets()
+    return document_facets(
+        program.province_code,
+        program.regency_code,
+        program.category_id,
+        program.balai_id,
+    )
+
+
+def document_facets(province_code, regency_code, category_id, balai_id):
+    """Facet terms stored for a program: its filters, and "all"."""
+    return [
+        "all",
+        *Criteria(
+            province_code=province_code,
+            regency_code=regency_code,
+            category_id=category_id,
+            balai_id=balai_id,
+        ).facets(),
+    ]
 
 
 def _backend():
@@ -140,7 +171,7 @@ class _Sqlite:
         )
 
     def _match(self, criteria):
-        terms = [f'{{facets}} : "{term}"' for term in criteria.facets()]
+        terms = [f'{{facets}} : "{term}"' for term in criteria.terms()]
         terms += [f'{{words}} : "{token}"*' for token in criteria.tokens]
         return " AND ".join(terms)
 
@@ -184,7 +215,7 @@ class _Postgres:
     def _query(self, criteria):
         # Tokens hold only letters and digits and facets are built here, so
         # quoting them as tsquery lexemes is safe; the cast parses nothing.
-        terms = [f"'~{term}'" for term in criteria.facets()]
+        terms = [f"'~{term}'" for term in criteria.terms()]
         terms += [f"'{token}':*" for token in criteria.tokens]
         return " & ".join(terms)
 
@@ -208,11 +239,39 @@ _SQLITE = _Sqlite()
 _POSTGRES = _Postgres()
 
 
+def catalogue_version():
+    """A number that changes whenever anything the catalogue shows changes;
+    read once per request (or CLI command), like a snapshot."""
+    version = g.get("_catalogue_version")
+    if version is None:
+        version = g._catalogue_version = db.session.execute(text(_VERSION_SQL)).scalar()
+    return version
+
+
+def bump_catalogue_version():
+    """Mark cached catalogue answers (counts, pages, choices) as stale; in
+    the same transaction as the change, so other servers see both or none.
+
+    The new version is random, not the old one plus one: a transaction that
+    bumps, caches what it sees and then rolls back must not leave answers
+    under a number the next change would reuse."""
+    version = secrets.randbits(62)
+    db.session.execute(
+        text("UPDATE catalogue_state SET version = :version WHERE id = 1"),
+        {"version": version},
+    )
+    g._catalogue_version = version
+
+
+_VERSION_SQL = "SELECT version FROM catalogue_state WHERE id = 1"
+
+
 def index_programs(programs):
     """Bring the index in line with ``programs`` (public ones in, others out)."""
     programs = list(programs)
     if not programs:
         return
+    bump_catalogue_version()
     backend = _backend()
     backend.delete(p.id for p in programs)
     rows = [
@@ -225,6 +284,7 @@ def index_programs(programs):
 def insert_index_rows(rows):
     """Add prepared ``(program_id, words, facets)`` rows (bulk loads)."""
     if rows:
+        bump_catalogue_version()
         _backend().insert(rows)
 
 

@@ -1,6 +1,7 @@
 """The search index answers exactly what its rule says, on every database."""
 
 import pytest
+from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -168,3 +169,27 @@ def test_pager_numbers(page, pages, numbers):
     result = catalogue.Page(items=[], total=pages * 10, page=page, per_page=10)
 
     assert result.numbers() == numbers
+
+
+def test_cached_answers_follow_changes(client, make_program):
+    def total(query):
+        html = client.get("/program", query_string={"q": query}).text
+        return html.count('data-label="Kegiatan"')
+
+    assert total("kaliurangan") == 0
+    make_program(name="Jembatan Kaliurangan")
+    assert total("kaliurangan") == 1
+
+
+def test_rolled_back_change_leaves_no_stale_answer(app, db, make_program):
+    criteria = Criteria(tokens=["rollbackan"])
+    before = search.catalogue_version()
+    nested = db.session.begin_nested()
+    make_program(name="Program Rollbackan")
+    assert catalogue.search_catalogue(criteria, 1, 10).total == 1
+    nested.rollback()
+    g.pop("_catalogue_version")  # as the next request would start
+
+    assert search.catalogue_version() == before
+    make_program(name="Program Lain")
+    assert catalogue.search_catalogue(criteria, 1, 10).total == 0
