@@ -417,7 +417,9 @@ def main():
 
     from kerapu import create_app
 
-    app = create_app()
+    # Measure the work itself: without the shared response cache, every
+    # request renders (the throughput part measures both ways).
+    app = create_app({"SHARED_RESPONSES": False})
     if options.part == "sql":
         result = measure_sql(app)
     else:

@@ -315,6 +315,19 @@ def measure_throughput(binary, env, workdir, seconds, runs_per_route):
             line for line in log_path.read_text().splitlines() if "Traceback" in line
         ]
         results["server_errors"] = len(errors)
+    # The same search mix with the shared response cache off: what it costs
+    # when every request renders (a cold cache, or a reader with a session).
+    uncached_env = {**env, "FLASK_SHARED_RESPONSES": "false"}
+    with gunicorn(uncached_env, workdir) as (port, _):
+        base = f"http://127.0.0.1:{port}"
+        wrk(binary, base, paths, FRAGMENT_HEADERS, 2)  # warm-up, not reported
+        runs = [
+            wrk(binary, base, paths, FRAGMENT_HEADERS, seconds, 10)
+            for _ in range(runs_per_route)
+        ]
+        best = max(runs, key=lambda r: r["rps"])
+        best["all_rps"] = [r["rps"] for r in runs]
+        results["search_uncached"] = best
     return results
 
 
@@ -451,6 +464,7 @@ def report_throughput(result, seconds, runs):
         (f"search fragment ({len(QUERIES)} paths in turn)", "search"),
         ("/healthz (same stack)", "healthz"),
         ("search fragment, 1 connection", "search_serial"),
+        ("search fragment, response cache off", "search_uncached"),
     ):
         r = result[key]
         errors = r["connect"] + r["read"] + r["write"] + r["timeout"]

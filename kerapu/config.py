@@ -34,6 +34,10 @@ class Config:
     #: Longest search text accepted, in characters.
     SEARCH_MAX_LENGTH = 200
 
+    #: Keep rendered catalogue pages for readers without a session, per
+    #: catalogue version (kerapu/web.py: shared_response).
+    SHARED_RESPONSES = True
+
     #: Seconds browsers may cache versioned static files (``?v=<hash>``).
     STATIC_MAX_AGE = 365 * 24 * 3600
 

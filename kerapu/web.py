@@ -20,6 +20,8 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_block
 
+from kerapu.services.catalogue import AnswerCache
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -51,6 +53,42 @@ def render_page(template, block, status=200, **context):
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def shared_response(key, build):
+    """``build()``'s response, kept for readers without a session.
+
+    What an anonymous reader gets depends only on the address and on
+    whether htmx asks, so the answer is rendered once per catalogue version
+    (part of ``key``) and then served from this process's memory; anyone
+    with a session (whose page may carry personal parts) gets a fresh one.
+    """
+    config = current_app.config
+    if not config["SHARED_RESPONSES"] or request.cookies.get(
+        config["SESSION_COOKIE_NAME"]
+    ):
+        return build()
+    full_key = (*key, is_htmx(), request.query_string)
+    kept = shared_responses.get(full_key)
+    if kept is None:
+        response = build()
+        if response.status_code != 200:
+            return response  # odd addresses must not crowd out real ones
+        headers = {k: v for k, v in response.headers.items() if k in SHARED_HEADERS}
+        kept = (response.get_data(), headers)
+        shared_responses.put(full_key, kept)
+    body, headers = kept
+    response = make_response(body)
+    response.headers.update(headers)
+    response.vary.add("HX-Request")
+    return response
+
+
+#: Rendered pages for anonymous readers; 1,024 pages of at most ~20 KB.
+shared_responses = AnswerCache(size=1024)
+
+#: Headers of a shared response that belong to its content.
+SHARED_HEADERS = {"Content-Type", "HX-Push-Url"}
 
 
 @cache

@@ -7,9 +7,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from kerapu.extensions import db
 from kerapu.models import Balai, Province, Regency
 from kerapu.public.forms import ProgramFilterForm, province_choices, regency_choices
-from kerapu.services import catalogue
+from kerapu.services import catalogue, search
 from kerapu.services.search import Criteria, query_tokens
-from kerapu.web import is_htmx, render_page
+from kerapu.web import is_htmx, render_page, shared_response
 
 bp = Blueprint("public", __name__)
 
@@ -50,6 +50,10 @@ def index():
 
 @bp.get("/program")
 def programs():
+    return shared_response(("program", search.catalogue_version()), search_programs)
+
+
+def search_programs():
     form = ProgramFilterForm(request.args)
     per_page = page_size()
     if not form.validate():

@@ -57,17 +57,25 @@ class AnswerCache:
         self.entries = OrderedDict()
         self.lock = threading.Lock()
 
-    def get_or_compute(self, key, compute):
+    def get(self, key):
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)
                 return self.entries[key]
-        value = compute()
+        return None
+
+    def put(self, key, value):
         with self.lock:
             self.entries[key] = value
             self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
+
+    def get_or_compute(self, key, compute):
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
         return value
 
     def clear(self):

@@ -431,3 +431,21 @@ def test_unknown_province_regency_select_says_so(htmx):
     assert response.status_code == 400
     assert "Provinsi tidak dikenal" in response.text
     assert response.text.count('id="kabupaten-field"') == 1
+
+
+def test_reader_with_session_gets_a_fresh_page(client, app):
+    client.get("/program")  # an anonymous reader fills the shared copy
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], "x")
+
+    response = client.get("/program")
+
+    assert "X-CSRFToken" in response.text
+
+
+def test_shared_page_changes_with_the_catalogue(client, make_program):
+    before = client.get("/program", query_string={"q": "gajahmungkur"})
+    make_program(name="Jembatan Gajahmungkur")
+    after = client.get("/program", query_string={"q": "gajahmungkur"})
+
+    assert rows(before.text) == []
+    assert rows(after.text) == ["Jembatan Gajahmungkur"]
