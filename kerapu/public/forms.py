@@ -10,7 +10,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from kerapu.extensions import db
 from kerapu.models import Balai, Category, Province, Regency
 from kerapu.services import catalogue, search
-from kerapu.services.search import MAX_QUERY_TOKENS, query_tokens
+from kerapu.services.search import MAX_QUERY_TOKENS, Criteria, query_tokens
 
 
 class GetForm(FlaskForm):
@@ -123,6 +123,19 @@ class ProgramFilterForm(GetForm):
             raise ValidationError(
                 _l("Terlalu banyak kata (paling banyak %(max)d).", max=MAX_QUERY_TOKENS)
             )
+
+    def criteria(self):
+        """What the validated form asks the catalogue for."""
+        text = (self.q.data or "").strip()
+        tokens = query_tokens(text)
+        return Criteria(
+            tokens=tokens,
+            province_code=self.provinsi.data or None,
+            regency_code=self.kabupaten.data or None,
+            category_id=int(self.kategori.data) if self.kategori.data else None,
+            balai_id=int(self.balai.data) if self.balai.data else None,
+            unmatchable=bool(text) and not tokens,
+        )
 
     def args(self, **overrides):
         """Query arguments for a link that keeps every active filter."""

@@ -1,14 +1,13 @@
 """Public pages: Beranda, the program catalogue, partners, contacts."""
 
 from flask import Blueprint, abort, current_app, request, url_for
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from kerapu.extensions import db
-from kerapu.models import Balai, Province, Regency
+from kerapu.models import Province
 from kerapu.public.forms import ProgramFilterForm, province_choices, regency_choices
 from kerapu.services import catalogue, search
-from kerapu.services.search import Criteria, query_tokens
 from kerapu.web import is_htmx, render_page, shared_response
 
 bp = Blueprint("public", __name__)
@@ -59,15 +58,7 @@ def search_programs():
     if not form.validate():
         page = catalogue.Page(items=[], total=0, page=1, per_page=per_page)
         return listing_response(form, page, 400)
-    criteria = Criteria(
-        tokens=query_tokens(form.q.data or ""),
-        province_code=form.provinsi.data or None,
-        regency_code=form.kabupaten.data or None,
-        category_id=int(form.kategori.data) if form.kategori.data else None,
-        balai_id=int(form.balai.data) if form.balai.data else None,
-        unmatchable=bool((form.q.data or "").strip()) and not query_tokens(form.q.data),
-    )
-    page = catalogue.search_catalogue(criteria, int_arg("page", 1), per_page)
+    page = catalogue.search_catalogue(form.criteria(), int_arg("page", 1), per_page)
     return listing_response(form, page)
 
 
@@ -108,26 +99,15 @@ def activities():
 @bp.get("/kontak")
 def contacts():
     code = request.args.get("provinsi", "")
-    query = select(Balai).order_by(Balai.kind.desc(), Balai.short_name)
-    status = 200
-    if code:
-        if db.session.get(Province, code) is None:
-            status, code = 400, ""
-        else:
-            query = query.where(
-                Balai.id.in_(
-                    select(Regency.balai_id).where(Regency.province_code == code)
-                )
-            )
-    offices = db.session.scalars(query).unique().all()
+    known = not code or db.session.get(Province, code) is not None
     return render_page(
         "public/contacts.html",
         "balai_list",
-        status,
-        offices=offices,
+        200 if known else 400,
+        offices=catalogue.balai_offices(code if known else None),
         provinces=province_choices(),
-        selected=code,
-        unknown_province=status == 400,
+        selected=code if known else "",
+        unknown_province=not known,
     )
 
 

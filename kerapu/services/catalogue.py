@@ -6,7 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from kerapu.extensions import db
 from kerapu.models import Balai, Program, ProgramVisibility, Regency
@@ -125,6 +125,21 @@ def get_public_program(program_id):
         )
     )
     return db.session.scalar(query)
+
+
+def balai_offices(province_code=None):
+    """Balai (BBPJN first), or those working in one province, with regions."""
+    query = (
+        select(Balai)
+        .order_by(Balai.kind.desc(), Balai.short_name)
+        .options(selectinload(Balai.regencies).joinedload(Regency.province))
+    )
+    if province_code:
+        in_province = select(Regency.balai_id).where(
+            Regency.province_code == province_code
+        )
+        query = query.where(Balai.id.in_(in_province))
+    return db.session.scalars(query).all()
 
 
 def home_figures():
