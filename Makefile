@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := kerapu
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench lighthouse install clean
 
 $(BIN)/python:
 	sh scripts/make-venv "$(PYTHON)" "$(VENV)"
@@ -17,6 +17,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+# axe-core for the browser tests (`npm ci --omit=dev`), and with it Lighthouse
+# for `make lighthouse` (a devDependency), pinned in package.json and
+# package-lock.json. Without npm the axe test skips, except in CI.
+node_modules/.axe: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --omit=dev --no-audit --no-fund && touch $@; \
+	else \
+		echo "npm not found: axe-core not installed, the axe test will skip"; \
+	fi
+
+node_modules/.lighthouse: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@ node_modules/.axe
 
 instance/config.py:
 	$(BIN)/python scripts/write-instance-config.py $@
@@ -31,11 +45,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint node_modules/.axe
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+lighthouse: $(VENV)/.installed-test node_modules/.lighthouse
+	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
