@@ -232,6 +232,13 @@ class ImageField(FileField):
     errors, ``was_sent`` tells the template (macro ``image_field``) to ask
     for the file again.
 
+    XXX: the checked file is dropped when another field fails, so the user
+    chooses it again; keeping it (a signed temporary name in a hidden
+    field) would spare that on slow links.
+    XXX: a file stored by ``store()`` stays behind if the transaction that
+    was to reference it fails and the view forgets ``delete_image``; no
+    sweep of unreferenced files exists yet.
+
     The form's view needs ``@accepts_uploads`` (kerapu/web.py), so a file
     larger than ``MAX_CONTENT_LENGTH`` reaches this field and gets its
     message."""
