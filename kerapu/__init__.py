@@ -73,11 +73,13 @@ def create_app(test_config=None):
     from kerapu import cli, errors, web
     from kerapu.auth.views import bp as auth_bp
     from kerapu.public.views import bp as public_bp
+    from kerapu.uploads.views import bp as uploads_bp
 
     web.init_app(app)
     errors.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(uploads_bp)
     cli.init_app(app)
     return app
 

@@ -25,8 +25,39 @@ class Config:
     #: Seconds a SQLite connection waits for a lock before giving up.
     SQLITE_BUSY_TIMEOUT = 5
 
-    #: Largest request body in bytes (uploads included).
+    #: Largest request body in bytes for ordinary forms. Views marked
+    #: ``@accepts_uploads`` (kerapu/uploads) take UPLOAD_REQUEST_MAX_BYTES.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
+    #: Largest request body of a form with file fields. Well above the
+    #: per-file limits below, so an oversized file is read (spooled to disk
+    #: by werkzeug) and refused by its field with a message, keeping the
+    #: other typed values; only beyond this does the user get the 413 page.
+    UPLOAD_REQUEST_MAX_BYTES = 24 * 1024 * 1024
+
+    #: Bytes of an oversized body read and thrown away before the 413 page
+    #: is sent, so the browser gets the page instead of a connection reset.
+    #: Beyond this the connection is simply closed.
+    UPLOAD_DRAIN_MAX_BYTES = 64 * 1024 * 1024
+
+    #: Folder of uploaded images (re-encoded copies and thumbnails). Empty
+    #: means ``instance/uploads``. Outside the code; back it up with the
+    #: database. Several app servers must share it.
+    UPLOAD_FOLDER = ""
+
+    #: Largest logo and progress photo, in bytes of the uploaded file.
+    UPLOAD_LOGO_MAX_BYTES = 2 * 1024 * 1024
+    UPLOAD_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+
+    #: Largest logo and photo in pixels (width x height), checked from the
+    #: header before the image is decoded; no side may exceed
+    #: UPLOAD_MAX_SIDE. Keeps a small file that unpacks to gigabytes out.
+    UPLOAD_LOGO_MAX_PIXELS = 4096 * 4096
+    UPLOAD_PHOTO_MAX_PIXELS = 48_000_000
+    UPLOAD_MAX_SIDE = 10_000
+
+    #: Largest amount a Rupiah field accepts (kerapu/services/money.py).
+    RUPIAH_MAX = 10**15
 
     #: Page sizes the program catalogue offers; the first is the default.
     PAGE_SIZES = (10, 25, 50, 100)

@@ -2,12 +2,17 @@
 
 import logging
 
-from flask import make_response, render_template
+from flask import current_app, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+)
 
 from kerapu.extensions import db
+from kerapu.services.uploads import megabytes
 from kerapu.web import is_htmx
 
 log = logging.getLogger(__name__)
@@ -39,10 +44,15 @@ MESSAGES = {
 }
 
 
-def render_error(status, detail=None):
+def render_error(status, detail=None, back_url=None):
     """Answer ``status`` in Indonesian, as a fragment for htmx requests."""
     title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
-    context = {"status": status, "title": title, "message": detail or message}
+    context = {
+        "status": status,
+        "title": title,
+        "message": detail or message,
+        "back_url": back_url,
+    }
     if is_htmx():
         response = make_response(render_template("errors/_fragment.html", **context))
         # Errors go to the page's message area, never into a table cell.
@@ -63,6 +73,54 @@ def handle_http_error(error):
     return response
 
 
+def handle_too_large(error):
+    """The 413 page: how large a sending may be, and a way back to the form.
+
+    The refused body is read and dropped first, so a browser still sending
+    it sees this page rather than a connection reset."""
+    drain_refused_body()
+    limit = request.max_content_length
+    detail = None
+    if limit:
+        detail = _l(
+            "Berkas yang dikirim terlalu besar. Seluruh kiriman paling besar "
+            "%(max)s; perkecil berkasnya, lalu kirim lagi.",
+            max=megabytes(limit),
+        )
+    back_url = None
+    if request.url_rule is not None and "GET" in request.url_rule.methods:
+        back_url = url_for(request.endpoint, **(request.view_args or {}))
+    return render_error(413, detail, back_url)
+
+
+def drain_refused_body():
+    """Read and drop a body refused for its Content-Length, up to
+    UPLOAD_DRAIN_MAX_BYTES.
+
+    Nothing of it was read when the length alone refused it; a server that
+    closes a socket with unread data makes the kernel send a reset, and the
+    browser shows "connection reset" instead of our page (gunicorn lingers
+    for only 64 KB)."""
+    length = request.content_length
+    limit = request.max_content_length
+    cap = current_app.config["UPLOAD_DRAIN_MAX_BYTES"]
+    if not length or limit is None or length <= limit or length > cap:
+        return
+    # XXX: a slow client keeps a worker busy while its refused body drains,
+    # as it would while sending an accepted one; a buffering proxy in front
+    # (nginx client_max_body_size) refuses such bodies before the app.
+    stream = request.environ["wsgi.input"]
+    remaining = length
+    try:
+        while remaining > 0:
+            chunk = stream.read(min(remaining, 64 * 1024))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+    except OSError:
+        log.info("refused body: client gone while draining")
+
+
 def handle_csrf_error(error):
     return render_error(
         400, _l("Sesi formulir sudah berakhir. Muat ulang halaman lalu kirim lagi.")
@@ -79,5 +137,6 @@ def handle_unexpected(error):
 
 def init_app(app):
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

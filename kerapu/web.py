@@ -9,6 +9,7 @@ import flask_babel
 from babel import Locale
 from babel.numbers import parse_pattern
 from flask import (
+    Request,
     abort,
     current_app,
     g,
@@ -183,11 +184,53 @@ def install_gettext(app):
     )
 
 
+def accepts_uploads(view):
+    """Let ``view`` take request bodies up to UPLOAD_REQUEST_MAX_BYTES.
+
+    Every other view keeps MAX_CONTENT_LENGTH. The larger limit is read by
+    ``KerapuRequest`` as soon as the URL is matched, so it holds already
+    when CSRF protection parses the form, before the view runs."""
+    view.accepts_uploads = True
+    return view
+
+
+class KerapuRequest(Request):
+    """Flask's request, with the body limit chosen per view."""
+
+    @property
+    def max_content_length(self):
+        if self._max_content_length is not None:
+            return self._max_content_length
+        if not current_app:
+            return super().max_content_length
+        view = current_app.view_functions.get(self.endpoint or "")
+        if getattr(view, "accepts_uploads", False):
+            return current_app.config["UPLOAD_REQUEST_MAX_BYTES"]
+        return current_app.config["MAX_CONTENT_LENGTH"]
+
+    @max_content_length.setter
+    def max_content_length(self, value):
+        self._max_content_length = value
+
+
+def image_url(name):
+    """URL of a stored upload (see kerapu/services/uploads.py)."""
+    return url_for("uploads.show", name=name)
+
+
+def thumbnail_url(name):
+    """URL of a stored upload's thumbnail: the small one for lists."""
+    return url_for("uploads.thumbnail", name=name)
+
+
 def init_app(app):
+    app.request_class = KerapuRequest
     install_gettext(app)
     app.before_request(refuse_nul_bytes)
     app.jinja_env.globals["csrf_header"] = csrf_header
     app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["image_url"] = image_url
+    app.jinja_env.globals["thumbnail_url"] = thumbnail_url
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["number"] = number
     app.jinja_env.trim_blocks = True

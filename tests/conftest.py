@@ -116,3 +116,11 @@ def make_program(db):
         return program
 
     return make
+
+
+@pytest.fixture
+def upload_folder(app, tmp_path, monkeypatch):
+    """Stored uploads go to a fresh folder for this test."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder

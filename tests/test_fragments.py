@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kerapu.models import Program
 
 #: Routes that are not pages: files, plain text.
-NOT_PAGES = {"static", "public.healthz"}
+NOT_PAGES = {"static", "public.healthz", "uploads.show", "uploads.thumbnail"}
 
 
 def page_routes(app):
