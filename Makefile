@@ -3,7 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# `make run` prints mail on the console and marks it sent, so it needs no
+# SMTP server; `make run MAIL_BACKEND=smtp` sends it through the server set
+# in instance/config.py (and still prints it).
+MAIL_BACKEND ?= console
 export FLASK_APP := kerapu
+DEV := FLASK_DEPLOYMENT=development FLASK_MAIL_BACKEND=$(MAIL_BACKEND) \
+	FLASK_PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint bench lighthouse install clean
 
@@ -37,9 +43,12 @@ instance/config.py:
 
 install: $(VENV)/.installed
 
+# The mail sender runs beside the server and is stopped with it (Ctrl-C).
 run: $(VENV)/.installed instance/config.py
-	FLASK_DEPLOYMENT=development $(BIN)/flask kerapu setup
-	FLASK_DEPLOYMENT=development $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(DEV) $(BIN)/flask kerapu setup
+	$(DEV) $(BIN)/flask kerapu send-mail --watch --interval 2 & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(DEV) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -59,7 +59,15 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from kerapu.extensions import babel, compress, csrf, db, limiter, migrate
+    from kerapu.extensions import (
+        babel,
+        compress,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+    )
 
     db.init_app(app)
     migrate.init_app(
@@ -69,9 +77,11 @@ def create_app(test_config=None):
     babel.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)
+    login_manager.init_app(app)
 
     from kerapu import cli, errors, web
     from kerapu.auth.views import bp as auth_bp
+    from kerapu.mitra.views import bp as mitra_bp
     from kerapu.public.views import bp as public_bp
     from kerapu.uploads.views import bp as uploads_bp
 
@@ -79,6 +89,7 @@ def create_app(test_config=None):
     errors.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(mitra_bp)
     app.register_blueprint(uploads_bp)
     cli.init_app(app)
     return app
@@ -121,4 +132,5 @@ def load_config(app, test_config):
         )
     if deployment != "production":
         app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
     app.testing = deployment == "testing"

@@ -1,18 +1,25 @@
-"""Flask commands: ``flask kerapu load-reference``, ``load-demo``, ``setup``."""
+"""Flask commands: ``flask kerapu load-reference``, ``load-demo``, ``setup``,
+``send-mail``."""
+
+import logging
+import signal
+import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from kerapu.extensions import db
 from kerapu.models import Program, Province
-from kerapu.services import demo, reference
+from kerapu.services import demo, mail, reference
 
 kerapu = AppGroup("kerapu", help="Data KERAPU: referensi, demo, persiapan.")
 
 MAX_DEMO_PROGRAMS = 100_000
+
+log = logging.getLogger(__name__)
 
 
 @kerapu.command("load-reference")
@@ -57,6 +64,85 @@ def setup():
         demo.generate_programs(150)
         db.session.commit()
         click.echo("data demo dimuat")
+
+
+@kerapu.command("send-mail")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Terus mengirim sampai dihentikan (Ctrl-C atau SIGTERM).",
+)
+@click.option(
+    "--interval",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Detik antara dua putaran --watch.",
+)
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Antrekan lagi email yang sudah menyerah, sebelum mengirim.",
+)
+def send_mail(watch, interval, retry_failed):
+    """Kirim email yang menunggu di outbox: satu putaran, atau terus."""
+    if retry_failed:
+        count = mail.retry_failed()
+        db.session.commit()
+        click.echo(f"email gagal diantrekan lagi: {count}")
+    if watch:
+        watch_outbox(interval)
+    else:
+        echo_delivery(mail.deliver_pending())
+
+
+def watch_outbox(interval):
+    """Deliver every ``interval`` seconds until SIGINT or SIGTERM. A signal
+    during a batch lets the batch finish (a second one stops at once), so a
+    message is not sent and then left unrecorded."""
+    busy = stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        if not busy or stopping:
+            raise KeyboardInterrupt
+        stopping = True
+
+    # A SIGINT ignored on purpose (a background job of a script) stays so.
+    handlers = {
+        number: signal.signal(number, stop)
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(number) is not signal.SIG_IGN
+    }
+    try:
+        while not stopping:
+            busy = True
+            try:
+                delivery = mail.deliver_pending()
+            except Exception:
+                # The database or a bug: say so, and try again next round.
+                log.exception("mail sender: batch failed")
+                db.session.rollback()
+                delivery = mail.Delivery()
+            finally:
+                busy = False
+            echo_delivery(delivery)
+            if not stopping and delivery.sent < current_app.config["MAIL_BATCH_SIZE"]:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        db.session.remove()
+
+
+def echo_delivery(delivery):
+    if delivery:
+        click.echo(
+            f"email: {delivery.sent} terkirim, {delivery.deferred} ditunda, "
+            f"{delivery.failed} gagal, {delivery.released} dikembalikan"
+        )
 
 
 def init_app(app: Flask):

@@ -72,6 +72,27 @@ class Config:
     #: Seconds browsers may cache versioned static files (``?v=<hash>``).
     STATIC_MAX_AGE = 365 * 24 * 3600
 
+    #: Seconds an emailed link stays good: activation 48 hours, password
+    #: reset one hour, confirmation of a new email address 48 hours.
+    ACTIVATION_TOKEN_MAX_AGE = 48 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+    EMAIL_TOKEN_MAX_AGE = 48 * 3600
+
+    #: Limits on the account forms (Flask-Limiter notation, ";" between
+    #: limits). Per client IP address: generous, since a whole office may
+    #: share one address. Per account (the email typed): tight, against
+    #: guessing one password or flooding one mailbox; for login only failed
+    #: attempts count.
+    RATELIMIT_ACCOUNT_FORMS_PER_IP = "30 per minute; 300 per hour"
+    RATELIMIT_ACCOUNT_FORMS_PER_EMAIL = "5 per minute; 20 per hour"
+
+    #: "Ingat saya" keeps a login this long on a device (Flask-Login); the
+    #: cookie dies earlier with logout or a password change.
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+
     #: Flask-Limiter storage, e.g. ``redis://127.0.0.1:6379`` when several
     #: app servers share limits.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -79,6 +100,45 @@ class Config:
     #: Interface language and the zone used when a region has none.
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+    #: Public address of the portal, scheme and host (and a path prefix, if
+    #: it is served under one): every link in an email is built from it
+    #: (``kerapu.services.mail.external_url``), never from the Host header
+    #: of the request that queued the mail, which a client can forge. Set it
+    #: in production; ``make run`` sets it to match its PORT.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+    #: Mail (kerapu/services/mail.py). Requests only write to the outbox;
+    #: ``flask kerapu send-mail`` delivers. MAIL_BACKEND is "smtp", or
+    #: "console" to print each message to stdout and mark it sent, with no
+    #: server at all (``make run`` uses it unless told otherwise). In
+    #: development every message sent is printed too.
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    #: STARTTLS on a plain connection (port 587), or TLS from the first
+    #: byte (port 465): at most one of the two.
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    #: Login for the SMTP server, when it wants one. Put the password in
+    #: ``instance/config.py`` or FLASK_MAIL_PASSWORD, never in the code.
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    #: From: of every message. The domain also names the Message-ID.
+    MAIL_DEFAULT_SENDER = "KERAPU Bina Marga <noreply@kerapu.invalid>"
+    #: Seconds any one socket operation with the SMTP server may take, so a
+    #: stalled server holds the sender for about this long, never a page.
+    MAIL_TIMEOUT = 10
+    #: Attempts before a message is given up (``failed_at`` set, a WARNING
+    #: logged; ``flask kerapu send-mail --retry-failed`` queues it again).
+    #: The wait after attempt n is MAIL_RETRY_BASE * 2 ** (n - 1) seconds,
+    #: at most MAIL_RETRY_MAX: with the defaults, twelve attempts over
+    #: about 20 hours.
+    MAIL_MAX_ATTEMPTS = 12
+    MAIL_RETRY_BASE = 60
+    MAIL_RETRY_MAX = 6 * 3600
+    #: Messages one sender claims and sends over one SMTP connection.
+    MAIL_BATCH_SIZE = 50
 
     #: Response compression (Flask-Compress): gzip for anything over 500 B.
     COMPRESS_ALGORITHM = ["gzip"]

@@ -1,9 +1,12 @@
 """Error pages: a small fragment for htmx, a whole page otherwise."""
 
 import logging
+import math
+import time
 
 from flask import current_app, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import (
     HTTPException,
@@ -11,7 +14,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
-from kerapu.extensions import db
+from kerapu.extensions import db, limiter
 from kerapu.services.uploads import megabytes
 from kerapu.web import is_htmx
 
@@ -127,6 +130,28 @@ def handle_csrf_error(error):
     )
 
 
+def handle_rate_limited(error):
+    """429 with how long to wait, as far as the limiter knows it."""
+    breached = [limit for limit in limiter.current_limits if limit.breached]
+    wait = None
+    if breached:
+        wait = max(1, max(limit.reset_at for limit in breached) - int(time.time()))
+    elif hasattr(getattr(error, "limit", None), "limit"):
+        wait = error.limit.limit.get_expiry()  # at most one whole window
+    detail = _l("Terlalu banyak percobaan. Tunggu sebentar, lalu coba lagi.")
+    if wait is not None:
+        detail = _l(
+            "Terlalu banyak percobaan dari alamat atau akun ini. Coba lagi dalam "
+            "%(minutes)d menit.",
+            minutes=max(1, math.ceil(wait / 60)),
+        )
+    response = render_error(429, detail)
+    if wait is not None:
+        response.headers["Retry-After"] = str(wait)
+    log.info("rate limited: %s %s", request.method, request.endpoint)
+    return response
+
+
 def handle_unexpected(error):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
@@ -138,5 +163,6 @@ def handle_unexpected(error):
 def init_app(app):
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(RequestEntityTooLarge, handle_too_large)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limited)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

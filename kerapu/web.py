@@ -3,10 +3,13 @@ versioned static files, security headers and Indonesian formatting."""
 
 import hashlib
 import os
+from datetime import UTC
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import Locale
+from babel.dates import format_datetime
 from babel.numbers import parse_pattern
 from flask import (
     Request,
@@ -21,6 +24,7 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_block
 
+from kerapu.models.regions import TIME_ZONES
 from kerapu.services.catalogue import AnswerCache
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -123,6 +127,19 @@ def number(value):
     if value is None:
         return "–"
     return DECIMAL.apply(value, INDONESIAN)
+
+
+def local_time(value, zone="WIB"):
+    """A stored UTC time as the region reads it: "4 Desember 2026 10.15 WITA"."""
+    if value is None:
+        return "–"
+    if value.tzinfo is None:  # SQLite hands back naive UTC
+        value = value.replace(tzinfo=UTC)
+    zone = zone if zone in TIME_ZONES else "WIB"
+    shown = format_datetime(
+        value, "d MMMM y HH.mm", tzinfo=ZoneInfo(TIME_ZONES[zone]), locale=INDONESIAN
+    )
+    return f"{shown} {zone}"
 
 
 def add_security_headers(response):
@@ -233,6 +250,7 @@ def init_app(app):
     app.jinja_env.globals["thumbnail_url"] = thumbnail_url
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(add_security_headers)

@@ -1,8 +1,10 @@
 """Fixtures: one migrated database per run, each test rolled back."""
 
 import os
+import re
 
 import pytest
+from flask import g
 from flask_migrate import upgrade
 from jinja2 import StrictUndefined
 
@@ -37,6 +39,16 @@ def app(database_url):
         }
     )
     app.jinja_env.undefined = StrictUndefined
+
+    @app.teardown_request
+    def forget_request_globals(_error):
+        # Tests keep one app context across requests (the ``db`` fixture),
+        # so ``g`` would outlive a request: Flask-Login caches the user
+        # there and Flask-WTF the CSRF token. A server starts each request
+        # with an empty ``g``.
+        for name in list(vars(g)):
+            g.pop(name)
+
     with app.app_context():
         upgrade()
         reference.load_reference_data()
@@ -124,3 +136,100 @@ def upload_folder(app, tmp_path, monkeypatch):
     folder = tmp_path / "uploads"
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
     return folder
+
+
+#: The password every test account gets.
+PASSWORD = "rahasia-sekali-123"
+
+CSRF_FIELD = re.compile(r'<input[^>]*name="((?:\w+-)?csrf_token)"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def make_mitra(db):
+    """Create a mitra account; ``make_mitra(email=..., active=False)``."""
+    from kerapu.models import BusinessField, Mitra, Regency, Role, User
+    from kerapu.services.accounts import CONSENT_TEXT, hash_password, utcnow
+
+    hashed = hash_password(PASSWORD)
+    counter = iter(range(1, 10_000))
+
+    def make(email=None, active=True, name=None, regency="63.03", **overrides):
+        number = next(counter)
+        regency = db.session.get(Regency, regency)
+        user = User(
+            email=email or f"mitra{number}@contoh.co.id",
+            password_hash=hashed,
+            role=Role.MITRA,
+            activated_at=utcnow() if active else None,
+        )
+        values = {
+            "name": name or f"PT Mitra Uji {number}",
+            "business_field": db.session.scalar(db.select(BusinessField).limit(1)),
+            "address": "Jl. Uji No. 1",
+            "province_code": regency.province_code,
+            "regency_code": regency.code,
+            "contact_name": "Budi Santoso",
+            "whatsapp": "+6281234567890",
+            "contact_position": "Direktur",
+            "estimated_value_idr": 500_000_000,
+            "consent_text": CONSENT_TEXT,
+            "consented_at": utcnow(),
+        } | overrides
+        db.session.add_all([user, Mitra(user=user, **values)])
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as():
+    """Log ``client`` in as ``user`` by writing its session, as login does."""
+
+    def login(client, user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+
+    return login
+
+
+def csrf_fields(html):
+    """The CSRF token fields of a page: {field name: token}."""
+    return dict(CSRF_FIELD.findall(html))
+
+
+@pytest.fixture
+def submit(client):
+    """Post a form as a browser would: open ``page`` (default: ``path``)
+    first and send its CSRF token with ``data``."""
+
+    def post(path, data, page=None, field="csrf_token", **kwargs):
+        html = client.get(page or path).text
+        tokens = csrf_fields(html)
+        return client.post(path, data={field: tokens[field], **data}, **kwargs)
+
+    return post
+
+
+@pytest.fixture
+def outbox(db):
+    """Messages queued in the outbox during this test, oldest first (the
+    browser tests commit theirs, so older ones may exist)."""
+    from sqlalchemy import func
+
+    from kerapu.models import OutboxMessage
+
+    before = db.session.scalar(db.select(func.max(OutboxMessage.id))) or 0
+
+    def messages(recipient=None):
+        query = (
+            db.select(OutboxMessage)
+            .where(OutboxMessage.id > before)
+            .order_by(OutboxMessage.id)
+        )
+        if recipient:
+            query = query.where(OutboxMessage.recipient == recipient)
+        return db.session.scalars(query).all()
+
+    return messages

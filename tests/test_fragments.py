@@ -10,9 +10,16 @@ import pytest
 from sqlalchemy import select
 
 from kerapu.models import Program
+from kerapu.services import tokens
 
 #: Routes that are not pages: files, plain text.
-NOT_PAGES = {"static", "public.healthz", "uploads.show", "uploads.thumbnail"}
+NOT_PAGES = {
+    "static",
+    "public.healthz",
+    "uploads.show",
+    "uploads.thumbnail",
+    "auth.download_data",
+}
 
 
 def page_routes(app):
@@ -23,11 +30,27 @@ def page_routes(app):
     )
 
 
-def fill(rule, arguments, db):
+def sample_token(endpoint, user):
+    """A good token for the page of ``endpoint``, made for ``user``."""
+    if endpoint == "auth.activate":
+        return tokens.make_token("activation", {"u": user.id, "e": user.email})
+    if endpoint == "auth.reset_password":
+        fingerprint = tokens.password_fingerprint(user.password_hash)
+        return tokens.make_token("reset", {"u": user.id, "p": fingerprint})
+    if endpoint == "auth.confirm_email":
+        return tokens.make_token(
+            "email", {"u": user.id, "o": user.email, "n": f"baru-{user.id}@contoh.id"}
+        )
+    pytest.fail(f"no sample token for {endpoint}")
+
+
+def fill(endpoint, rule, arguments, db, user):
     values = {}
     for name in arguments:
         if name == "program_id":
             values[name] = db.session.scalar(select(Program.id).limit(1))
+        elif name == "token":
+            values[name] = sample_token(endpoint, user)
         else:
             pytest.fail(f"no sample value for <{name}> in {rule}")
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
@@ -46,12 +69,20 @@ def test_every_page_route_is_covered(app):
     }
 
 
-def test_pages_answer_htmx_with_fragments(app, client, db):
+def test_pages_answer_htmx_with_fragments(app, client, db, make_mitra, login_as):
+    """Anonymous first; a page that sends a visitor to log in is asked
+    again by a logged-in mitra."""
+    mitra_client = app.test_client()
+    login_as(mitra_client, make_mitra())
+    inactive = make_mitra(active=False)
     for endpoint, rule, arguments in page_routes(app):
-        path = fill(rule, arguments, db)
+        path = fill(endpoint, rule, arguments, db, inactive)
+        asking = client
+        if client.get(path).status_code == 302:
+            asking = mitra_client
 
-        page = client.get(path)
-        fragment = client.get(path, headers={"HX-Request": "true"})
+        page = asking.get(path)
+        fragment = asking.get(path, headers={"HX-Request": "true"})
 
         assert page.status_code == 200, endpoint
         assert "<html" in page.text, endpoint

@@ -1,8 +1,10 @@
 """Public pages: Beranda, the program catalogue, partners, contacts."""
 
 from flask import Blueprint, abort, current_app, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from wtforms import SelectChoice
 
 from kerapu.extensions import db
 from kerapu.models import Province
@@ -113,15 +115,23 @@ def contacts():
 
 @bp.get("/wilayah/kabupaten")
 def regency_select():
+    """The regency select for a province. ``untuk=isian`` gives the one a
+    form needs (a required choice, "-- Pilih --"); otherwise a filter's
+    ("Semua Kab/Kota")."""
     code = request.args.get("provinsi", "")
     known = not code or db.session.get(Province, code) is not None
+    for_form = request.args.get("untuk") == "isian"
+    choices = regency_choices(code if known else "")
+    if for_form:
+        choices = [SelectChoice("", _("-- Pilih --")), *choices[1:]]
     return render_page(
         "public/regency_select.html",
         "regency_select",
         200 if known else 400,
-        choices=regency_choices(code if known else ""),
+        choices=choices,
         selected="",
         unknown_province=not known,
+        for_form=for_form,
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from kerapu.extensions import db
-from kerapu.models import Balai, Program, ProgramVisibility, Regency
+from kerapu.models import Balai, Mitra, Program, ProgramVisibility, Regency, User
 from kerapu.services import search
 
 
@@ -149,4 +149,14 @@ def home_figures():
     ).where(Program.visibility == ProgramVisibility.DIBUKA)
     count, total_value = db.session.execute(open_programs).one()
     balai = db.session.scalar(select(func.count(Balai.id)).where(Balai.kind != "PUSAT"))
-    return {"open_programs": count, "open_value_idr": total_value, "balai": balai}
+    mitra = db.session.scalar(
+        select(func.count(Mitra.id))
+        .join(Mitra.user)
+        .where(User.activated_at.is_not(None), User.deleted_at.is_(None))
+    )
+    return {
+        "open_programs": count,
+        "open_value_idr": total_value,
+        "balai": balai,
+        "mitra": mitra,
+    }

@@ -310,6 +310,20 @@ def test_home_shows_live_figures(client, db, make_program):
     assert ">33<" in after
 
 
+def test_home_counts_active_mitra_only(client, db, make_mitra):
+    def shown():
+        text = " ".join(client.get("/").text.split())
+        return int(
+            re.search(r"Mitra PU aktif</dt>\s*<dd>([\d.]+)<", text)[1].replace(".", "")
+        )
+
+    before = shown()
+    make_mitra()
+    make_mitra(active=False)
+
+    assert shown() == before + 1
+
+
 def test_partner_and_activity_pages_are_honest_empty_states(client):
     assert "Belum ada Mitra PU terdaftar" in client.get("/mitra").text
     assert "Belum ada kegiatan berjalan" in client.get("/kegiatan").text
