@@ -8,6 +8,7 @@ import sqlean
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kerapu.config import Config
 
@@ -58,6 +59,9 @@ def create_app(test_config=None):
         static_folder=os.path.join(ROOT, "static"),
     )
     load_config(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
     from kerapu.extensions import (
         babel,

@@ -93,6 +93,12 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
 
+    #: Number of reverse proxies in front of the app that set
+    #: X-Forwarded-For and X-Forwarded-Proto (werkzeug's ProxyFix). 0 trusts
+    #: none: behind nginx set 1, or every visitor shares the per-address
+    #: limits of the proxy's address.
+    PROXY_COUNT = 0
+
     #: Flask-Limiter storage, e.g. ``redis://127.0.0.1:6379`` when several
     #: app servers share limits.
     RATELIMIT_STORAGE_URI = "memory://"

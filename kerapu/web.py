@@ -69,8 +69,12 @@ def shared_response(key, build):
     with a session (whose page may carry personal parts) gets a fresh one.
     """
     config = current_app.config
-    if not config["SHARED_RESPONSES"] or request.cookies.get(
-        config["SESSION_COOKIE_NAME"]
+    personal = (
+        config["SESSION_COOKIE_NAME"],
+        config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+    )
+    if not config["SHARED_RESPONSES"] or any(
+        request.cookies.get(name) for name in personal
     ):
         return build()
     full_key = (*key, is_htmx(), request.query_string)

@@ -114,3 +114,41 @@ def test_limits_are_configuration(app, client, db):
             },
         )
         assert response.status_code == 422
+
+
+def test_behind_a_proxy_each_client_has_its_own_limit(app, database_url):
+    proxied = create_app(
+        {
+            "DEPLOYMENT": "testing",
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_ACCOUNT_FORMS_PER_IP": "2 per minute",
+            "RATELIMIT_ACCOUNT_FORMS_PER_EMAIL": "50 per minute",
+            "PROXY_COUNT": 1,
+        }
+    )
+    client = proxied.test_client()
+    with proxied.app_context():
+        limiter.reset()
+
+    def attempt(client_address):
+        html = client.get("/akun/masuk").text
+        return client.post(
+            "/akun/masuk",
+            data={
+                "csrf_token": csrf_fields(html)["csrf_token"],
+                "email": f"x{client_address}@contoh.co.id",
+                "password": "password-yang-salah",
+            },
+            headers={"X-Forwarded-For": client_address},
+            environ_base={"REMOTE_ADDR": "10.9.9.9"},  # the proxy
+        ).status_code
+
+    assert [attempt("203.0.113.1") for _ in range(3)] == [422, 422, 429]
+    assert attempt("203.0.113.2") == 422
+    with proxied.app_context():
+        limiter.reset()
+        from kerapu.extensions import db
+
+        db.engine.dispose()

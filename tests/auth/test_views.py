@@ -735,3 +735,29 @@ def test_registration_records_its_form_key(db, client, register):
     register(page_html=html)
 
     assert db.session.get(Submission, key).purpose == "registration"
+
+
+def test_shared_catalogue_greets_a_remembered_mitra(
+    db, app, client, submit, make_mitra
+):
+    user = make_mitra(name="PT Ingat Saya")
+    client.get("/program")  # an anonymous reader fills the shared copy
+    login(submit, user.email, remember="y")
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", client.get_cookie("remember_token").value)
+
+    page = remembered.get("/program")
+
+    assert "Hi, PT Ingat Saya" in page.text
+
+
+def test_program_page_tells_a_logged_in_mitra_applying_comes_later(
+    db, client, login_as, make_mitra, make_program
+):
+    program = make_program(name="Program Untuk Mitra")
+    login_as(client, make_mitra())
+
+    page = client.get(f"/program/{program.id}")
+
+    assert "segera dibuka" in page.text
+    assert "/akun/masuk?next=" not in page.text
