@@ -31,6 +31,9 @@ PAGES = [
     "/mitra",
     "/kegiatan",
     "/akun/masuk",
+    "/akun/daftar",
+    "/akun/lupa-password",
+    "/akun/aktivasi/kirim-ulang",
     "/halaman-yang-tidak-ada",
 ]
 WIDTHS = [1280, 360]
