@@ -5,7 +5,7 @@ import os
 import sys
 
 import sqlean
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -45,8 +45,20 @@ def _tune_sqlite(dbapi_connection, _record):
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection):
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+    """Begin SQLite transactions; a request that may write (not GET or
+    HEAD) takes the write lock at once.
+
+    XXX: with a plain BEGIN, a transaction that read before another one
+    committed fails with "database is locked" the moment it writes
+    (SQLITE_BUSY_SNAPSHOT), which no busy timeout cures; two people acting
+    on the same item would get an error instead of the loser's message.
+    BEGIN IMMEDIATE makes writing requests wait their turn (up to
+    SQLITE_BUSY_TIMEOUT) while readers go on. The lock is held for the
+    rest of the request, including the checking of uploaded images."""
+    if connection.dialect.name != "sqlite":
+        return
+    writing = has_request_context() and request.method not in ("GET", "HEAD")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def create_app(test_config=None):

@@ -33,12 +33,13 @@ class Config:
     #: per-file limits below, so an oversized file is read (spooled to disk
     #: by werkzeug) and refused by its field with a message, keeping the
     #: other typed values; only beyond this does the user get the 413 page.
-    UPLOAD_REQUEST_MAX_BYTES = 24 * 1024 * 1024
+    #: Room for a progress report's five photos at their largest.
+    UPLOAD_REQUEST_MAX_BYTES = 48 * 1024 * 1024
 
     #: Bytes of an oversized body read and thrown away before the 413 page
     #: is sent, so the browser gets the page instead of a connection reset.
     #: Beyond this the connection is simply closed.
-    UPLOAD_DRAIN_MAX_BYTES = 64 * 1024 * 1024
+    UPLOAD_DRAIN_MAX_BYTES = 96 * 1024 * 1024
 
     #: Folder of uploaded images (re-encoded copies and thumbnails). Empty
     #: means ``instance/uploads``. Outside the code; back it up with the

@@ -20,12 +20,15 @@ has no plural forms, so ``ngettext`` answers with the one message.
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from lokal.phone import parse_phone
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
-from wtforms import StringField, TelField
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms import SelectChoice, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from kerapu.extensions import db
+from kerapu.models import Province, Regency
 from kerapu.services.money import parse_rupiah
 from kerapu.services.phones import normalise_whatsapp
 from kerapu.services.uploads import (
@@ -123,6 +126,10 @@ class IndonesianMessages:
 
 
 indonesian_messages = IndonesianMessages()
+
+
+#: The empty first option of a required select.
+PICK = _l("-- Pilih --")
 
 
 class KerapuForm(FlaskForm):
@@ -275,3 +282,103 @@ class ImageField(FileField):
         if self.prepared is None:
             return None
         return save_image(self.prepared)
+
+
+class ImagesField(MultipleFileField):
+    """Several image uploads in one input (``multiple``), each checked as
+    ``ImageField`` checks one, at most ``max_files`` of them; stored only
+    when the view calls ``store()``.
+
+    Browsers never refill a file input: when the form comes back with
+    errors, ``sent_names`` lists the files to choose again."""
+
+    def __init__(self, label=None, validators=None, kind="photo", max_files=5, **kw):
+        accept = ",".join(f"image/{name.lower()}" for name in FORMATS)
+        render_kw = {"accept": accept}
+        render_kw.update(kw.pop("render_kw", None) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kw)
+        self.kind = kind
+        self.max_files = max_files
+        self.prepared = []
+
+    @property
+    def files(self):
+        """The files the submission carried, empty inputs left out."""
+        return [
+            item
+            for item in self.data or []
+            if isinstance(item, FileStorage) and item.filename
+        ]
+
+    @property
+    def sent_names(self):
+        return [item.filename for item in self.files]
+
+    @property
+    def max_size(self):
+        return megabytes(limits(self.kind)[0])
+
+    def pre_validate(self, form):
+        self.prepared = []
+        files = self.files
+        if len(files) > self.max_files:
+            raise StopValidation(
+                _l("Paling banyak %(max)d foto sekaligus.", max=self.max_files)
+            )
+        for item in files:
+            try:
+                self.prepared.append(check_image(item, self.kind))
+            except UploadRejected as rejected:
+                self.prepared = []
+                raise StopValidation(f"{item.filename}: {rejected.message}") from None
+
+    def store(self):
+        """Write the checked images; their stored names, in order."""
+        return [save_image(prepared) for prepared in self.prepared]
+
+
+class RegionMixin:
+    """Provinsi and Kabupaten/Kota selects; the regency must lie in the
+    province, checked here on the server whatever the page sent."""
+
+    provinsi = SelectField(_l("Provinsi"), validators=[DataRequired()])
+    # The choice is checked against the province below, not against the
+    # list the page happened to show.
+    kabupaten = SelectField(
+        _l("Kabupaten/Kota"), validators=[DataRequired()], validate_choice=False
+    )
+
+    def fill_region_choices(self):
+        provinces = db.session.execute(
+            select(Province.code, Province.name).order_by(Province.name)
+        ).all()
+        self.provinsi.choices = [
+            SelectChoice("", PICK),
+            *(SelectChoice(code, name) for code, name in provinces),
+        ]
+        chosen = self.provinsi.data
+        query = select(Regency.code, Regency.short_name, Regency.province_code)
+        if chosen:
+            query = query.where(Regency.province_code == chosen)
+        rows = db.session.execute(query.order_by(Regency.code)).all()
+        if chosen:
+            regencies = [SelectChoice(code, name) for code, name, _ in rows]
+        else:
+            # Without JavaScript nothing narrows the list when the province
+            # changes, so it offers every regency, grouped by province.
+            names = dict(provinces)
+            regencies = sorted(
+                (
+                    SelectChoice(code, name, optgroup=names[province])
+                    for code, name, province in rows
+                ),
+                key=lambda choice: choice.optgroup,
+            )
+        self.kabupaten.choices = [SelectChoice("", PICK), *regencies]
+
+    def validate_kabupaten(self, field):
+        regency = db.session.get(Regency, field.data) if field.data else None
+        if regency is None or regency.province_code != self.provinsi.data:
+            raise ValidationError(
+                _l("Pilih kabupaten/kota yang berada di provinsi yang dipilih.")
+            )

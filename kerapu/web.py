@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import parse_pattern
 from flask import (
     Request,
@@ -17,6 +17,7 @@ from flask import (
     current_app,
     g,
     make_response,
+    redirect,
     render_template,
     request,
     url_for,
@@ -58,6 +59,11 @@ def render_page(template, block, status=200, **context):
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def see_other(endpoint, **values):
+    """Post/redirect/get: 303 to ``endpoint``."""
+    return redirect(url_for(endpoint, **values), 303)
 
 
 def shared_response(key, build):
@@ -144,6 +150,13 @@ def local_time(value, zone="WIB"):
         value, "d MMMM y HH.mm", tzinfo=ZoneInfo(TIME_ZONES[zone]), locale=INDONESIAN
     )
     return f"{shown} {zone}"
+
+
+def date_long(value):
+    """A date as Indonesians write it: "4 Desember 2026"."""
+    if value is None:
+        return "–"
+    return format_date(value, "d MMMM y", locale=INDONESIAN)
 
 
 def add_security_headers(response):
@@ -255,6 +268,7 @@ def init_app(app):
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["date_long"] = date_long
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(add_security_headers)

@@ -233,3 +233,108 @@ def outbox(db):
         return db.session.scalars(query).all()
 
     return messages
+
+
+@pytest.fixture
+def make_staff(db):
+    """Create a staff account; ``make_staff("BPJN-KALSEL")`` for Balai staff,
+    ``make_staff(None, role=Role.PUSAT)`` for central staff."""
+    from kerapu.models import Balai, Role, User
+    from kerapu.services.accounts import hash_password, utcnow
+
+    counter = iter(range(1, 10_000))
+
+    def make(balai="BPJN-KALSEL", role=None, email=None, active=True):
+        unit = db.session.scalar(db.select(Balai).where(Balai.code == balai))
+        user = User(
+            email=email or f"staf{next(counter)}@pu.go.id",
+            password_hash=hash_password(PASSWORD),
+            role=role or Role.BALAI,
+            balai=unit,
+            activated_at=utcnow() if active else None,
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_application(db, make_mitra, make_program):
+    """An application through the service; ``make_application(user, program)``
+    with a new mitra and program where none is given."""
+    from kerapu.services import workflow
+
+    def make(user=None, program=None):
+        user = user or make_mitra()
+        program = program or make_program()
+        application, _created = workflow.submit_application(user, program)
+        return application
+
+    return make
+
+
+#: Values of a valid proposal in Kab. Banjar (BPJN Kalimantan Selatan).
+PROPOSAL = {
+    "name": "Pelebaran Jalan Martapura Lama",
+    "location": "Ruas Jalan Martapura - Astambul",
+    "province_code": "63",
+    "regency_code": "63.03",
+    "description": "Pelebaran jalan sepanjang 2 km.",
+    "activities": "Galian, timbunan, perkerasan aspal.",
+    "duration_months": 6,
+    "value_idr": 750_000_000,
+}
+
+
+@pytest.fixture
+def make_proposal(db, make_mitra):
+    """A proposal through the service; ``make_proposal(user, name=...)``."""
+    import secrets
+
+    from kerapu.models import Category
+    from kerapu.services import workflow
+
+    def make(user=None, **overrides):
+        user = user or make_mitra()
+        category = db.session.scalar(db.select(Category).limit(1))
+        values = workflow.ProposalValues(
+            category_id=category.id, **(PROPOSAL | overrides)
+        )
+        proposal, _created = workflow.submit_proposal(
+            user, values, secrets.token_urlsafe(8)
+        )
+        return proposal
+
+    return make
+
+
+@pytest.fixture
+def advance(db, make_staff):
+    """Move a cooperation along allowed transitions, each by a party that
+    may make it: ``advance(item, "DISETUJUI", "PELAKSANAAN")``. SELESAI
+    comes after a report of 100 % by the mitra."""
+    from datetime import date
+
+    from kerapu.models import Role, Status
+    from kerapu.services import progress, workflow
+
+    notes = {Status.PERLU_PERBAIKAN: "Lengkapi data.", Status.DITOLAK: "Tidak sesuai."}
+
+    def move(item, *statuses):
+        staff = make_staff(item.balai.code)
+        for status in map(Status, statuses):
+            roles = next(
+                m.roles
+                for (start, to), m in workflow.TRANSITIONS.items()
+                if start is item.status and to is status
+            )
+            actor = item.mitra.user if Role.MITRA in roles else staff
+            if status is Status.SELESAI and item.progress != 100:
+                values = progress.ReportValues(date.today(), 100, "Selesai.")
+                progress.add_report(item, item.mitra.user, values, [])
+            workflow.transition(item, status, actor, note=notes.get(status))
+        return item
+
+    return move

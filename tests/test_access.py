@@ -51,6 +51,8 @@ MITRA_ENDPOINTS = {
 
 SAMPLES = {
     "program_id": "1",
+    "cooperation_id": "1",
+    "report_id": "1",
     "token": "x",
     "kind": "json",
     "filename": "app.css",

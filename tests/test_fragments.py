@@ -5,12 +5,13 @@ moment it exists; a route this table cannot fill in fails the test.
 """
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from kerapu.models import Program
-from kerapu.services import tokens
+from kerapu.services import progress, tokens
 
 #: Routes that are not pages: files, plain text.
 NOT_PAGES = {
@@ -44,13 +45,22 @@ def sample_token(endpoint, user):
     pytest.fail(f"no sample token for {endpoint}")
 
 
-def fill(endpoint, rule, arguments, db, user):
+def fill(endpoint, rule, arguments, db, user, owned):
+    """The rule's path with sample values; ``owned`` holds ids of the
+    logged-in mitra's items: "work" (under way, with a report) and
+    "revision" (a proposal sent back for changes)."""
     values = {}
     for name in arguments:
         if name == "program_id":
             values[name] = db.session.scalar(select(Program.id).limit(1))
         elif name == "token":
             values[name] = sample_token(endpoint, user)
+        elif name == "cooperation_id" and endpoint == "mitra.revise_proposal":
+            values[name] = owned["revision"].id
+        elif name == "cooperation_id":
+            values[name] = owned["work"].id
+        elif name == "report_id":
+            values[name] = owned["work"].latest_report.id
         else:
             pytest.fail(f"no sample value for <{name}> in {rule}")
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
@@ -69,14 +79,23 @@ def test_every_page_route_is_covered(app):
     }
 
 
-def test_pages_answer_htmx_with_fragments(app, client, db, make_mitra, login_as):
+def test_pages_answer_htmx_with_fragments(
+    app, client, db, make_mitra, login_as, make_application, make_proposal, advance
+):
     """Anonymous first; a page that sends a visitor to log in is asked
     again by a logged-in mitra."""
     mitra_client = app.test_client()
-    login_as(mitra_client, make_mitra())
+    owner = make_mitra()
+    login_as(mitra_client, owner)
+    owned = {
+        "work": advance(make_application(owner), "DISETUJUI", "PELAKSANAAN"),
+        "revision": advance(make_proposal(owner), "PERLU_PERBAIKAN"),
+    }
+    report_values = progress.ReportValues(date.today(), 10, "Mulai.")
+    progress.add_report(owned["work"], owner, report_values, [])
     inactive = make_mitra(active=False)
     for endpoint, rule, arguments in page_routes(app):
-        path = fill(endpoint, rule, arguments, db, inactive)
+        path = fill(endpoint, rule, arguments, db, inactive, owned)
         asking = client
         if client.get(path).status_code == 302:
             asking = mitra_client

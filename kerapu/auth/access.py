@@ -5,7 +5,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from kerapu.models import Role
+from kerapu.extensions import db
+from kerapu.models import Cooperation, ProgressReport, Role
 
 
 def mitra_required(view):
@@ -20,3 +21,21 @@ def mitra_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def get_cooperation_for(user, cooperation_id):
+    """The mitra's own application or proposal, or 404: another mitra's
+    looks exactly like one that does not exist."""
+    cooperation = db.session.get(Cooperation, cooperation_id)
+    if cooperation is None or cooperation.mitra_id != user.mitra.id:
+        abort(404)
+    return cooperation
+
+
+def get_report_for(user, cooperation_id, report_id):
+    """A progress report on the mitra's own cooperation, or 404."""
+    cooperation = get_cooperation_for(user, cooperation_id)
+    report = db.session.get(ProgressReport, report_id)
+    if report is None or report.cooperation_id != cooperation.id:
+        abort(404)
+    return report

@@ -15,21 +15,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from kerapu.extensions import db
 from kerapu.fields import (
     PASSWORD_MAX_LENGTH,
+    PICK,
     ImageField,
     KerapuForm,
+    RegionMixin,
     RupiahField,
     WhatsAppField,
     password_validators,
 )
-from kerapu.models import BusinessField, Province, Regency
+from kerapu.models import BusinessField
 from kerapu.services.accounts import CONSENT_TEXT
-
-PICK = _l("-- Pilih --")
 
 
 def email_validators():
@@ -42,53 +42,6 @@ def email_validators():
 
 def required_text(max_length):
     return [DataRequired(), Length(max=max_length)]
-
-
-class RegionMixin:
-    """Provinsi and Kabupaten/Kota selects; the regency must lie in the
-    province, checked here on the server whatever the page sent."""
-
-    provinsi = SelectField(_l("Provinsi"), validators=[DataRequired()])
-    # The choice is checked against the province below, not against the
-    # list the page happened to show.
-    kabupaten = SelectField(
-        _l("Kabupaten/Kota"), validators=[DataRequired()], validate_choice=False
-    )
-
-    def fill_region_choices(self):
-        provinces = db.session.execute(
-            select(Province.code, Province.name).order_by(Province.name)
-        ).all()
-        self.provinsi.choices = [
-            SelectChoice("", PICK),
-            *(SelectChoice(code, name) for code, name in provinces),
-        ]
-        chosen = self.provinsi.data
-        query = select(Regency.code, Regency.short_name, Regency.province_code)
-        if chosen:
-            query = query.where(Regency.province_code == chosen)
-        rows = db.session.execute(query.order_by(Regency.code)).all()
-        if chosen:
-            regencies = [SelectChoice(code, name) for code, name, _ in rows]
-        else:
-            # Without JavaScript nothing narrows the list when the province
-            # changes, so it offers every regency, grouped by province.
-            names = dict(provinces)
-            regencies = sorted(
-                (
-                    SelectChoice(code, name, optgroup=names[province])
-                    for code, name, province in rows
-                ),
-                key=lambda choice: choice.optgroup,
-            )
-        self.kabupaten.choices = [SelectChoice("", PICK), *regencies]
-
-    def validate_kabupaten(self, field):
-        regency = db.session.get(Regency, field.data) if field.data else None
-        if regency is None or regency.province_code != self.provinsi.data:
-            raise ValidationError(
-                _l("Pilih kabupaten/kota yang berada di provinsi yang dipilih.")
-            )
 
 
 class MitraFieldsMixin(RegionMixin):

@@ -47,7 +47,7 @@ from kerapu.services.accounts import (
     Login,
     Registered,
 )
-from kerapu.web import accepts_uploads, is_htmx, render_page
+from kerapu.web import accepts_uploads, is_htmx, render_page, see_other
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +97,6 @@ def landing_url(user):
     if user.role is Role.MITRA:
         return url_for("mitra.programs")
     return url_for("public.index")
-
-
-def see_other(endpoint, **values):
-    return redirect(url_for(endpoint, **values), 303)
 
 
 def typed_email():

@@ -4,6 +4,7 @@ import enum
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -64,6 +65,10 @@ class Program(db.Model):
     #: Nilai in whole Rupiah; empty while not yet set.
     value_idr: Mapped[int | None] = mapped_column(BigInteger)
     description: Mapped[str | None] = mapped_column(Text)
+    #: The mitra whose application or proposal for this program was
+    #: approved; set by ``services.workflow``. A taken program accepts no
+    #: more applications.
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("mitra.id"))
     visibility: Mapped[ProgramVisibility] = mapped_column(
         Enum(ProgramVisibility, native_enum=False, length=10),
         default=ProgramVisibility.DRAF,
@@ -79,6 +84,7 @@ class Program(db.Model):
     category: Mapped[Category] = relationship()
     balai: Mapped[Balai] = relationship()
     regency: Mapped[Regency] = relationship()
+    taken_by: Mapped["Mitra | None"] = relationship()  # noqa: F821
 
     def __repr__(self):
         return f"<Program {self.id}>"
@@ -93,6 +99,18 @@ class Program(db.Model):
     @property
     def is_public(self):
         return self.visibility != ProgramVisibility.DRAF
+
+    @property
+    def availability(self):
+        """The catalogue's Keterangan: (style name, label)."""
+        if self.taken_by_id is not None:
+            return "diambil", _l("Sudah diambil")
+        return self.visibility.value.lower(), self.visibility.label
+
+    @property
+    def is_open(self):
+        """In the catalogue, open, and not yet taken by a mitra."""
+        return self.visibility == ProgramVisibility.DIBUKA and self.taken_by_id is None
 
 
 class CatalogueState(db.Model):

@@ -23,6 +23,9 @@ class Submission(db.Model):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     #: What the form was for: "registration", ...
     purpose: Mapped[str] = mapped_column(String(30))
+    #: The id of what the accepted form created (a proposal), so a second
+    #: sending is answered with the same page.
+    target_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
     )

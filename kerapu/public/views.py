@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SelectChoice
@@ -9,7 +10,7 @@ from wtforms import SelectChoice
 from kerapu.extensions import db
 from kerapu.models import Province
 from kerapu.public.forms import ProgramFilterForm, province_choices, regency_choices
-from kerapu.services import catalogue, search
+from kerapu.services import catalogue, cooperations, search, workflow
 from kerapu.web import is_htmx, render_page, shared_response
 
 bp = Blueprint("public", __name__)
@@ -85,17 +86,39 @@ def show_program(program_id):
     program = catalogue.get_public_program(program_id)
     if program is None:
         abort(404)
-    return render_page("public/program.html", "content", program=program)
+    application = None
+    if current_user.is_authenticated and current_user.mitra is not None:
+        application = workflow.live_application(current_user.mitra.id, program.id)
+    return render_page(
+        "public/program.html", "content", program=program, application=application
+    )
 
 
 @bp.get("/mitra")
 def partners():
-    return render_page("public/partners.html", "content")
+    page, work = cooperations.active_partners(int_arg("page", 1))
+    return render_page(
+        "public/partners.html",
+        "partner_rows",
+        page=page,
+        work=work,
+        page_url=lambda number: url_for(
+            "public.partners", page=number if number > 1 else None
+        ),
+    )
 
 
 @bp.get("/kegiatan")
 def activities():
-    return render_page("public/activities.html", "content")
+    page = cooperations.public_activities(int_arg("page", 1))
+    return render_page(
+        "public/activities.html",
+        "activity_rows",
+        page=page,
+        page_url=lambda number: url_for(
+            "public.activities", page=number if number > 1 else None
+        ),
+    )
 
 
 @bp.get("/kontak")

@@ -21,9 +21,10 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kerapu.extensions import db
-from kerapu.models import Mitra, Role, Submission, User
+from kerapu.models import Mitra, Role, User
 from kerapu.services import tokens
 from kerapu.services.mail import external_url, queue_mail
+from kerapu.services.submissions import claim_submission
 from kerapu.services.uploads import delete_image
 
 log = logging.getLogger(__name__)
@@ -96,18 +97,6 @@ class Registered(enum.Enum):
     CREATED = "created"  # a new account, activation mail queued
     DUPLICATE = "duplicate"  # the same form again: nothing done
     EXISTING = "existing"  # email taken: its owner was told by mail
-
-
-def claim_submission(key, purpose):
-    """Record a form's one-time key; False when it was taken already.
-
-    A race between two requests with the same key ends in an
-    IntegrityError at commit, which the view answers as a duplicate."""
-    if not key or db.session.get(Submission, key) is not None:
-        return False
-    db.session.add(Submission(key=key, purpose=purpose))
-    db.session.flush()
-    return True
 
 
 def register_mitra(registration):

@@ -37,14 +37,17 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Kind:
     config_prefix: str
-    #: The thumbnail fits in this box: a list icon for logos, a screen-wide
-    #: view for photos.
+    #: The thumbnail fits in this box: a list icon for logos, a card-wide
+    #: picture for photos in lists.
     thumbnail: tuple[int, int]
+    #: The stored image fits in this box (None: kept at its size). A phone
+    #: photo is shrunk to what a screen shows; nobody needs its 48 MP.
+    display: tuple[int, int] | None = None
 
 
 KINDS = {
     "logo": Kind("UPLOAD_LOGO", (160, 160)),
-    "photo": Kind("UPLOAD_PHOTO", (1280, 1280)),
+    "photo": Kind("UPLOAD_PHOTO", (480, 480), display=(1600, 1600)),
 }
 
 #: Pillow format -> (extension, content type). The only formats opened.
@@ -176,6 +179,8 @@ def reencode(image, kind):
         or "transparency" in upright.info
     )
     clean = upright.convert("RGBA" if alpha else "RGB")
+    if KINDS[kind].display:
+        clean.thumbnail(KINDS[kind].display, Image.Resampling.LANCZOS)
     clean.info = {}
     thumbnail = clean.copy()
     thumbnail.thumbnail(KINDS[kind].thumbnail, Image.Resampling.LANCZOS)

@@ -750,14 +750,3 @@ def test_shared_catalogue_greets_a_remembered_mitra(
 
     assert "Hi, PT Ingat Saya" in page.text
 
-
-def test_program_page_tells_a_logged_in_mitra_applying_comes_later(
-    db, client, login_as, make_mitra, make_program
-):
-    program = make_program(name="Program Untuk Mitra")
-    login_as(client, make_mitra())
-
-    page = client.get(f"/program/{program.id}")
-
-    assert "segera dibuka" in page.text
-    assert "/akun/masuk?next=" not in page.text

@@ -152,10 +152,12 @@ def test_dimensions_over_our_limits_are_refused(ctx, size):
         check_image(upload(images.huge_png(*size)), "logo")
 
 
-def test_a_photo_may_be_larger_than_a_logo(ctx):
-    prepared = check_image(upload(images.huge_png(5000, 5000)), "photo")
+def test_a_photo_may_be_larger_than_a_logo_and_is_shrunk_for_screens(ctx):
+    prepared = check_image(upload(images.huge_png(5000, 2500)), "photo")
 
-    assert prepared.size == (5000, 5000)
+    assert prepared.size == (1600, 800)
+    with Image.open(io.BytesIO(prepared.thumbnail)) as thumbnail:
+        assert thumbnail.size == (480, 240)
 
 
 def test_file_over_the_logo_limit_is_refused_with_sizes(ctx, app, monkeypatch):
