@@ -47,6 +47,7 @@ MITRA_ENDPOINTS = {
     "auth.change_email",
     "auth.download_data",
     "auth.delete_account",
+    "auth.change_status_mail",
 }
 
 SAMPLES = {

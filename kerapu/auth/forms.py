@@ -26,6 +26,7 @@ from kerapu.fields import (
     RegionMixin,
     RupiahField,
     WhatsAppField,
+    one_line_break,
     password_validators,
 )
 from kerapu.models import BusinessField
@@ -52,6 +53,7 @@ class MitraFieldsMixin(RegionMixin):
     address = TextAreaField(
         _l("Alamat Badan Usaha"),
         validators=required_text(500),
+        filters=[one_line_break],
         render_kw={"rows": 3, "maxlength": 500},
     )
     contact_name = StringField(
@@ -211,6 +213,16 @@ class ChangeEmailForm(PrefixedForm):
         _l("Password saat ini"),
         validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+class StatusMailForm(PrefixedForm):
+    PREFIX = "notif"
+    status_mail = BooleanField(
+        _l(
+            "Kirim email kepada saya setiap kali status pengajuan atau usulan "
+            "program saya berubah"
+        )
     )
 
 

@@ -36,6 +36,7 @@ from kerapu.auth.forms import (
     NewPasswordForm,
     ProfileForm,
     RegistrationForm,
+    StatusMailForm,
 )
 from kerapu.extensions import csrf, db, limiter, login_manager
 from kerapu.models import Role
@@ -340,6 +341,10 @@ def profile_page(status=200, **forms):
     forms.setdefault("password", ChangePasswordForm(formdata=None))
     forms.setdefault("email", ChangeEmailForm(formdata=None))
     forms.setdefault("delete", DeleteAccountForm(formdata=None))
+    forms.setdefault(
+        "status_mail",
+        StatusMailForm(formdata=None, data={"status_mail": mitra.notify_by_email}),
+    )
     return render_page("auth/profile.html", "content", status, mitra=mitra, forms=forms)
 
 
@@ -423,6 +428,22 @@ def change_email():
         "ok",
     )
     return see_other("auth.profile")
+
+
+@bp.post("/profil/notifikasi")
+@csrf.exempt
+@mitra_required
+def change_status_mail():
+    form = StatusMailForm()
+    if not form.validate():
+        return profile_page(422, status_mail=form)
+    accounts.set_status_mail(current_user, form.status_mail.data)
+    db.session.commit()
+    if form.status_mail.data:
+        flash(_("Email pemberitahuan status program diaktifkan."), "ok")
+    else:
+        flash(_("Email pemberitahuan status program dimatikan."), "ok")
+    return see_other("auth.profile", _anchor="notifikasi")
 
 
 @bp.get("/email/<token>")

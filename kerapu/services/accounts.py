@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from hmac import compare_digest
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kerapu.extensions import db
 from kerapu.models import Mitra, Role, User
-from kerapu.services import tokens
+from kerapu.services import tokens, workflow
 from kerapu.services.mail import external_url, queue_mail
 from kerapu.services.submissions import claim_submission
 from kerapu.services.uploads import delete_image
@@ -148,6 +149,30 @@ def register_mitra(registration):
     send_activation(user)
     log.info("mitra registered: user %s mitra %s", user.id, mitra.id)
     return Registered.CREATED, user
+
+
+def create_staff(email, password, role, balai=None):
+    """An active staff account: Balai staff of ``balai``, or pusat."""
+    if role not in (Role.BALAI, Role.PUSAT):
+        raise ValueError(f"not a staff role: {role!r}")
+    if role is Role.BALAI and balai is None:
+        raise ValueError("Balai staff need their Balai")
+    user = User(
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        role=role,
+        balai=balai,
+        activated_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    log.info(
+        "staff account created: user %s (%s, balai %s)",
+        user.id,
+        role,
+        balai.id if balai else None,
+    )
+    return user
 
 
 def send_activation(user):
@@ -367,6 +392,16 @@ def update_profile(user, changes, new_logo=None):
     return old_logo
 
 
+def set_status_mail(user, wanted):
+    """Turn the mail on status changes of the mitra's items on or off."""
+    mitra = user.mitra
+    if mitra.notify_by_email != wanted:
+        mitra.notify_by_email = wanted
+        log.info(
+            "status mail %s: mitra %s", "switched on" if wanted else "off", mitra.id
+        )
+
+
 class EmailChange(enum.Enum):
     SENT = "sent"
     SAME = "same"
@@ -458,6 +493,7 @@ def personal_data(user):
             "estimasi_nominal_kerja_sama_idr": mitra.estimated_value_idr,
             "persetujuan": mitra.consent_text,
             "disetujui_pada": when(mitra.consented_at),
+            "email_status_program": mitra.notify_by_email,
         }
     return data
 
@@ -473,8 +509,16 @@ def personal_data_csv(user):
     return out.getvalue()
 
 
+#: The note on applications and proposals withdrawn with their account.
+ACCOUNT_DELETED_NOTE = _l("Dibatalkan karena akun mitra dihapus.")
+
+
 def delete_account(user):
     """Remove the contact person's personal data and close the account.
+
+    Applications and proposals still being verified are withdrawn (the
+    Balai is told); approved work keeps its history under the anonymous
+    name.
 
     The Mitra row stays, anonymised, so programs it took part in keep
     their history; the login is gone (its email freed for a new account).
@@ -482,6 +526,8 @@ def delete_account(user):
     commit."""
     mitra = user.mitra
     logo = None
+    if mitra is not None:
+        workflow.withdraw_pending(user, str(ACCOUNT_DELETED_NOTE))
     user.email = f"dihapus-{user.id}@kerapu.invalid"
     user.password_hash = None
     user.deleted_at = utcnow()

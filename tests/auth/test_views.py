@@ -750,3 +750,49 @@ def test_shared_catalogue_greets_a_remembered_mitra(
 
     assert "Hi, PT Ingat Saya" in page.text
 
+
+def test_delete_account_withdraws_pending_work_and_keeps_approved(
+    db, mitra_client, make_application, make_proposal, advance, outbox
+):
+    user = mitra_client.user
+    pending = make_application(user)
+    sent_back = advance(make_proposal(user), "PERLU_PERBAIKAN")
+    approved = advance(make_application(user), "DISETUJUI")
+    _html, fields = profile_form(mitra_client)
+
+    mitra_client.post(
+        "/akun/profil/hapus",
+        data={
+            "hapus-csrf_token": fields["hapus-csrf_token"],
+            "hapus-password": PASSWORD,
+            "hapus-confirm": "y",
+        },
+    )
+
+    for item in (pending, sent_back, approved):
+        db.session.refresh(item)
+    assert pending.status.value == "DIBATALKAN"
+    assert sent_back.status.value == "DIBATALKAN"
+    assert pending.history[-1].note == "Dibatalkan karena akun mitra dihapus."
+    assert approved.status.value == "DISETUJUI"
+    assert approved.program.taken_by_id == user.mitra.id
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"), [({}, False), ({"notif-status_mail": "y"}, True)]
+)
+def test_status_mail_setting_is_saved(db, mitra_client, sent, stored):
+    _html, fields = profile_form(mitra_client)
+
+    response = mitra_client.post(
+        "/akun/profil/notifikasi",
+        data={"notif-csrf_token": fields["notif-csrf_token"], **sent},
+    )
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/akun/profil#notifikasi"
+    assert db.session.get(Mitra, mitra_client.user.mitra.id).notify_by_email is stored
+    page = mitra_client.get("/akun/profil").text
+    assert ("dimatikan" if not stored else "diaktifkan") in page
+    checkbox = re.search(r'<input[^>]*name="notif-status_mail"[^>]*>', page).group()
+    assert ("checked" in checkbox) is stored
