@@ -1,5 +1,5 @@
 """Flask commands: ``flask kerapu load-reference``, ``load-demo``, ``setup``,
-``send-mail``."""
+``send-mail``, ``create-staff``, ``set-status``."""
 
 import logging
 import signal
@@ -12,8 +12,9 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from kerapu.extensions import db
-from kerapu.models import Program, Province
-from kerapu.services import demo, mail, reference
+from kerapu.fields import PASSWORD_MIN_LENGTH
+from kerapu.models import Balai, Cooperation, Program, Province, Role, Status
+from kerapu.services import accounts, demo, demo_partners, mail, reference, workflow
 
 kerapu = AppGroup("kerapu", help="Data KERAPU: referensi, demo, persiapan.")
 
@@ -48,8 +49,12 @@ def load_demo(count, seed):
         )
     samples = demo.load_sample_programs()
     generated = demo.generate_programs(count, seed=seed)
+    partners = demo_partners.load_demo_partners()
     db.session.commit()
-    click.echo(f"program contoh: {samples} ditambah; program buatan: {generated}")
+    click.echo(
+        f"program contoh: {samples} ditambah; program buatan: {generated}; "
+        f"mitra demo: {partners}"
+    )
 
 
 @kerapu.command("setup")
@@ -62,8 +67,59 @@ def setup():
     if db.session.scalar(select(func.count(Program.id))) == 0:
         demo.load_sample_programs()
         demo.generate_programs(150)
+        demo_partners.load_demo_partners()
         db.session.commit()
         click.echo("data demo dimuat")
+
+
+@kerapu.command("create-staff")
+@click.argument("email")
+@click.option("--balai", "balai_code", help="Kode Balai, mis. BPJN-NTB.")
+@click.option("--pusat", is_flag=True, help="Staf pusat (Direktorat).")
+@click.password_option(help="Password (ditanyakan bila tidak diberikan).")
+def create_staff(email, balai_code, pusat, password):
+    """Buat akun staf Balai (--balai KODE) atau pusat (--pusat)."""
+    if pusat == bool(balai_code):
+        raise click.UsageError("Pilih salah satu: --balai KODE atau --pusat.")
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise click.ClickException(
+            f"Password paling sedikit {PASSWORD_MIN_LENGTH} karakter."
+        )
+    if accounts.find_user(email) is not None:
+        raise click.ClickException(f"Email {email} sudah terdaftar.")
+    balai = None
+    if balai_code:
+        balai = db.session.scalar(select(Balai).where(Balai.code == balai_code))
+        if balai is None:
+            raise click.ClickException(f"Balai {balai_code} tidak dikenal.")
+    role = Role.PUSAT if pusat else Role.BALAI
+    user = accounts.create_staff(email, password, role, balai)
+    db.session.commit()
+    click.echo(f"akun staf {user.email} dibuat ({role.value})")
+
+
+@kerapu.command("set-status")
+@click.argument("item_id", type=int)
+@click.argument("status", type=click.Choice([s.value for s in Status]))
+@click.option("--by", "email", required=True, help="Email staf yang mengubah.")
+@click.option("--note", default=None, help="Catatan untuk mitra.")
+def set_status(item_id, status, email, note):
+    """Ubah status pengajuan atau usulan ITEM_ID, sebagai staf --by.
+
+    Sampai layar Balai tersedia, inilah cara staf memverifikasi."""
+    item = db.session.get(Cooperation, item_id)
+    if item is None:
+        raise click.ClickException(f"Pengajuan/usulan {item_id} tidak ada.")
+    actor = accounts.find_user(email)
+    if actor is None or not actor.can_log_in or actor.role is Role.MITRA:
+        raise click.ClickException(f"{email} bukan akun staf yang aktif.")
+    try:
+        workflow.transition(item, status, actor, note=note)
+        db.session.commit()
+    except workflow.Refused as refused:
+        db.session.rollback()
+        raise click.ClickException(refused.message) from None
+    click.echo(f"{item.kind.label} {item.id}: {item.status.label}")
 
 
 @kerapu.command("send-mail")

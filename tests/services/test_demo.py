@@ -62,3 +62,26 @@ def test_format_sta():
     assert demo._format_sta(0) == "0+000"
     assert demo._format_sta(1255.83) == "1+255.83"
     assert demo._format_sta(12050) == "12+050"
+
+
+def test_demo_partners_show_work_at_every_stage(db, upload_folder):
+    from kerapu.models import Cooperation, User
+    from kerapu.services import demo_partners
+
+    added = demo_partners.load_demo_partners()
+
+    assert added == 3
+    assert demo_partners.load_demo_partners() == 0
+    demo = db.session.scalars(
+        select(Cooperation)
+        .join(Cooperation.mitra)
+        .join(User)
+        .where(User.email.like("%@demo.kerapu.invalid"))
+    ).all()
+    assert sorted(item.status.value for item in demo) == [
+        "DIAJUKAN",
+        "PELAKSANAAN",
+        "SELESAI",
+    ]
+    assert all(item.mitra.user.password_hash is None for item in demo)
+    assert all(report.photos for item in demo for report in item.reports)
