@@ -128,6 +128,13 @@ class IndonesianMessages:
 indonesian_messages = IndonesianMessages()
 
 
+def one_line_break(value):
+    """A filter for text areas: a line break as one character (LF).
+    Browsers count it as one against ``maxlength`` but send it as CRLF,
+    which would then fail ``Length``."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 #: The empty first option of a required select.
 PICK = _l("-- Pilih --")
 

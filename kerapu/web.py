@@ -178,11 +178,15 @@ def add_security_headers(response):
 
 
 def refuse_nul_bytes():
-    """Answer 400 to a NUL byte anywhere in the address: no database keeps
-    one in text, and PostgreSQL refuses it outright."""
+    """Answer 400 to a NUL byte anywhere in the address or in a form field:
+    no database keeps one in text, and PostgreSQL refuses it outright."""
+    sent = [request.args]
+    if request.method not in ("GET", "HEAD"):
+        sent.append(request.form)  # files are not in it: their bytes are fine
     if "\x00" in request.path or any(
         "\x00" in key or "\x00" in value
-        for key, value in request.args.items(multi=True)
+        for fields in sent
+        for key, value in fields.items(multi=True)
     ):
         abort(400)
 

@@ -1,5 +1,6 @@
 """Fixtures: one migrated database per run, each test rolled back."""
 
+import functools
 import os
 import re
 
@@ -141,6 +142,16 @@ def upload_folder(app, tmp_path, monkeypatch):
 #: The password every test account gets.
 PASSWORD = "rahasia-sekali-123"
 
+
+@functools.cache
+def password_hash():
+    """The hash of PASSWORD, made once: scrypt takes a tenth of a second,
+    and factories make many accounts."""
+    from kerapu.services.accounts import hash_password
+
+    return hash_password(PASSWORD)
+
+
 CSRF_FIELD = re.compile(r'<input[^>]*name="((?:\w+-)?csrf_token)"[^>]*value="([^"]+)"')
 
 
@@ -148,9 +159,9 @@ CSRF_FIELD = re.compile(r'<input[^>]*name="((?:\w+-)?csrf_token)"[^>]*value="([^
 def make_mitra(db):
     """Create a mitra account; ``make_mitra(email=..., active=False)``."""
     from kerapu.models import BusinessField, Mitra, Regency, Role, User
-    from kerapu.services.accounts import CONSENT_TEXT, hash_password, utcnow
+    from kerapu.services.accounts import CONSENT_TEXT, utcnow
 
-    hashed = hash_password(PASSWORD)
+    hashed = password_hash()
     counter = iter(range(1, 10_000))
 
     def make(email=None, active=True, name=None, regency="63.03", **overrides):
@@ -240,7 +251,7 @@ def make_staff(db):
     """Create a staff account; ``make_staff("BPJN-KALSEL")`` for Balai staff,
     ``make_staff(None, role=Role.PUSAT)`` for central staff."""
     from kerapu.models import Balai, Role, User
-    from kerapu.services.accounts import hash_password, utcnow
+    from kerapu.services.accounts import utcnow
 
     counter = iter(range(1, 10_000))
 
@@ -248,7 +259,7 @@ def make_staff(db):
         unit = db.session.scalar(db.select(Balai).where(Balai.code == balai))
         user = User(
             email=email or f"staf{next(counter)}@pu.go.id",
-            password_hash=hash_password(PASSWORD),
+            password_hash=password_hash(),
             role=role or Role.BALAI,
             balai=unit,
             activated_at=utcnow() if active else None,

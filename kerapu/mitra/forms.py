@@ -19,7 +19,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from kerapu.extensions import db
-from kerapu.fields import PICK, ImagesField, KerapuForm, RegionMixin, RupiahField
+from kerapu.fields import (
+    PICK,
+    ImagesField,
+    KerapuForm,
+    RegionMixin,
+    RupiahField,
+    one_line_break,
+)
 from kerapu.models import Category, Status
 from kerapu.services.progress import DESCRIPTION_MAX_LENGTH, MAX_PHOTOS, ReportValues
 from kerapu.services.workflow import NOTE_MAX_LENGTH, ProposalValues
@@ -43,6 +50,7 @@ class NoteForm(KerapuForm):
     note = TextAreaField(
         _l("Catatan untuk Balai (boleh kosong)"),
         validators=[Length(max=NOTE_MAX_LENGTH)],
+        filters=[one_line_break],
         render_kw={"rows": 3, "maxlength": NOTE_MAX_LENGTH},
     )
     seen_status = HiddenField()
@@ -67,11 +75,13 @@ class ProposalForm(RegionMixin, KerapuForm):
     description = TextAreaField(
         _l("Uraian Program"),
         validators=[DataRequired(), Length(max=PROPOSAL_TEXT_MAX_LENGTH)],
+        filters=[one_line_break],
         render_kw={"rows": 5, "maxlength": PROPOSAL_TEXT_MAX_LENGTH},
     )
     activities = TextAreaField(
         _l("Uraian Kegiatan"),
         validators=[DataRequired(), Length(max=PROPOSAL_TEXT_MAX_LENGTH)],
+        filters=[one_line_break],
         render_kw={"rows": 5, "maxlength": PROPOSAL_TEXT_MAX_LENGTH},
     )
     duration_months = IntegerField(
@@ -153,6 +163,7 @@ class ReportForm(KerapuForm):
     description = TextAreaField(
         _l("Uraian kemajuan"),
         validators=[DataRequired(), Length(max=DESCRIPTION_MAX_LENGTH)],
+        filters=[one_line_break],
         render_kw={"rows": 5, "maxlength": DESCRIPTION_MAX_LENGTH},
     )
     photos = ImagesField(_l("Foto (paling banyak 5)"), max_files=MAX_PHOTOS)

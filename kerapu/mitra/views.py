@@ -39,12 +39,6 @@ bp = Blueprint("mitra", __name__)
 
 ID = "int(max=2147483647)"
 
-#: DESIGN.md, journey 5: what a mitra reads after proposing.
-PROPOSAL_THANKS = (
-    "Terima kasih, Usulan Program KSPU Anda telah kami terima dan akan "
-    "dilakukan verifikasi."
-)
-
 
 def mitra():
     return current_user.mitra
@@ -139,7 +133,14 @@ def new_proposal():
         except Refused as error:
             refused(error, form)
         else:
-            flash(_(PROPOSAL_THANKS), "ok")
+            # The wording of DESIGN.md, journey 5.
+            flash(
+                _(
+                    "Terima kasih, Usulan Program KSPU Anda telah kami terima "
+                    "dan akan dilakukan verifikasi."
+                ),
+                "ok",
+            )
             return see_other("mitra.programs")
     status = 422 if form.is_submitted() else 200
     return render_page("mitra/proposal.html", "content", status, form=form)
@@ -190,6 +191,8 @@ def programs():
     form = StatusFilterForm(request.args)
     valid = form.validate()
     status = Status(form.status.data) if valid and form.status.data else None
+    if not valid:
+        form.status.data = ""  # links and the poll ask for every status
     page = cooperations.cooperations_of(mitra(), status, int_arg("page", 1))
     response = render_page(
         "mitra/programs.html",
@@ -283,11 +286,11 @@ def mitra_move(cooperation_id, to, form_name):
     except Refused as error:
         refused(error)
         return see_other("mitra.show_program", cooperation_id=cooperation_id)
-    messages = {
-        Status.DIBATALKAN: _("%(kind)s sudah dibatalkan."),
-        Status.DIAJUKAN: _("%(kind)s sudah diajukan ulang ke Balai."),
-    }
-    flash(messages[to] % {"kind": cooperation.kind.label}, "ok")
+    kind = cooperation.kind.label
+    if to is Status.DIBATALKAN:
+        flash(_("%(kind)s sudah dibatalkan.", kind=kind), "ok")
+    else:
+        flash(_("%(kind)s sudah diajukan ulang ke Balai.", kind=kind), "ok")
     return see_other("mitra.show_program", cooperation_id=cooperation.id)
 
 

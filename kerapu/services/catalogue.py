@@ -146,7 +146,9 @@ def home_figures():
     """Live figures for the Beranda."""
     open_programs = select(
         func.count(Program.id), func.coalesce(func.sum(Program.value_idr), 0)
-    ).where(Program.visibility == ProgramVisibility.DIBUKA)
+    ).where(
+        Program.visibility == ProgramVisibility.DIBUKA, Program.taken_by_id.is_(None)
+    )
     count, total_value = db.session.execute(open_programs).one()
     balai = db.session.scalar(select(func.count(Balai.id)).where(Balai.kind != "PUSAT"))
     mitra = db.session.scalar(

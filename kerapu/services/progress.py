@@ -173,6 +173,7 @@ def correct_report(report, user, values, removed, added):
     cooperation = report.cooperation
     check_author(cooperation, user)
     lock(cooperation)
+    db.session.refresh(cooperation)
     db.session.refresh(report)
     if report.is_acknowledged:
         raise Refused(

@@ -97,7 +97,7 @@ TAKEN_NOTE = _l("Program ini sudah diambil oleh mitra lain.")
 def may_act_on(user, cooperation):
     """True when ``user`` speaks for the party of ``cooperation`` its role
     is: the mitra that owns it, staff of its Balai, or pusat."""
-    if user is None or not user.can_log_in:
+    if user is None:
         return False
     if user.role is Role.MITRA:
         return user.mitra is not None and user.mitra.id == cooperation.mitra_id
@@ -161,10 +161,12 @@ def changed_meanwhile(current):
 def check_entry(cooperation, to):
     """Refuse a move whose target state's own rule does not hold."""
     if to is S.SELESAI and cooperation.progress != 100:
+        # A placeholder, so gettext formats the string and "%%" becomes "%".
         raise Refused(
             _l(
                 "Program dapat ditandai selesai setelah laporan kemajuan "
-                "mencapai 100%%."
+                "mencapai %(percent)d%%.",
+                percent=100,
             )
         )
     if isinstance(cooperation, Application) and to in (S.DIAJUKAN, S.DISETUJUI):
@@ -366,7 +368,10 @@ def apply_values(proposal, values):
         raise Refused(_l("Kabupaten/kota ini belum dilayani oleh Balai mana pun."))
     for name, value in vars(values).items():
         setattr(proposal, name, value)
+    # The relationship too, not only the key: a Balai loaded before would
+    # otherwise stay on the object (and in the mail) after a move.
     proposal.balai_id = regency.balai_id
+    proposal.balai = regency.balai
 
 
 def revise_proposal(proposal, user, values, note=None, expected=None):
@@ -432,6 +437,11 @@ def notify(cooperation, current, to, actor, note):
         title=cooperation.title,
         kind=cooperation.kind.label,
         balai=cooperation.balai.short_name,
+        by=(
+            cooperation.balai.short_name
+            if actor.role is Role.BALAI
+            else str(_l("Direktorat Jenderal Bina Marga"))
+        ),
         status=to.label,
         note=note,
         url=external_url("mitra.show_program", cooperation_id=cooperation.id),
@@ -466,6 +476,7 @@ def notify_balai(cooperation, event, note=None, report=None):
             kind=cooperation.kind.label,
             note=note,
             percent=report.percent if report else None,
+            number=cooperation.id,
             url=balai_url(cooperation),
         )
 
@@ -481,6 +492,7 @@ def balai_recipients(balai_id):
                 User.activated_at.is_not(None),
                 User.deactivated_at.is_(None),
                 User.deleted_at.is_(None),
+                User.password_hash.is_not(None),
             )
             .order_by(User.id)
         )

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser import live_data
+
 HERE = Path(__file__).parent
 
 #: Flags Debian's Chromium needs here; see ../shared/TOOLING.md.
@@ -71,3 +73,19 @@ def base_url(live_server):
 def nojs_page(new_context):
     """A page in a context with JavaScript switched off."""
     return new_context(java_script_enabled=False).new_page()
+
+
+@pytest.fixture
+def own_outbox(app):
+    """Drop the mail this test queued through the live server."""
+    with live_data.own_outbox(app):
+        yield
+
+
+@pytest.fixture
+def live_accounts(app):
+    """Accounts committed for this test, ``live_accounts.mitra()``, removed
+    afterwards with all they did (tests/browser/live_data.py)."""
+    accounts = live_data.LiveAccounts(app)
+    yield accounts
+    accounts.remove()

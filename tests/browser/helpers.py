@@ -1,4 +1,4 @@
-"""What a user sees on the catalogue page, read from the browser."""
+"""What a user sees on the catalogue and the mitra pages, read from the browser."""
 
 import re
 import time
@@ -63,3 +63,12 @@ def wait_until(page: Page, condition, timeout=5.0):
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting for the page"
         page.wait_for_timeout(50)
+
+
+def log_in(page: Page, email, password):
+    """Log in through the form; a mitra lands on Program saya."""
+    page.goto("/akun/masuk")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", name="Program saya")).to_be_visible()

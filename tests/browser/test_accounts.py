@@ -7,15 +7,17 @@ import os
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
-from kerapu.extensions import db
-from kerapu.models import OutboxMessage
+from kerapu.models import Role, Submission, User
+from kerapu.services.accounts import utcnow
 from kerapu.services.mail import deliver_pending
 from tests import images
+from tests.browser import live_data
 from tests.mailserver import SmtpServer, mail_settings
 
-pytestmark = pytest.mark.browser
+# The live server commits the mail these tests queue; own_outbox drops it.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("own_outbox")]
 
 PASSWORD = "password-panjang-sekali"
 numbers = itertools.count(1)
@@ -44,17 +46,21 @@ def uploads(app, tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def own_outbox(app):
-    """Drop the mail these tests queued (the live server commits it), so
-    later tests of the sender start from their own outbox."""
-    with app.app_context():
-        before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
-        db.session.remove()
+def forget_registrations(app):
+    """Remove the accounts these tests registered and their forms' keys, so
+    tests that count mitra or accepted forms see the database as it was."""
+    started = utcnow()
     yield
-    with app.app_context():
-        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > before))
-        db.session.commit()
-        db.session.remove()
+    with live_data.session(app) as s:
+        registered = s.scalars(
+            select(User.id).where(User.role == Role.MITRA, User.created_at >= started)
+        ).all()
+        live_data.remove_users(s, registered)
+        s.execute(
+            delete(Submission.__table__).where(
+                Submission.purpose == "registration", Submission.created_at >= started
+            )
+        )
 
 
 def send_mail(app):

@@ -1,10 +1,14 @@
 """The public site: catalogue, detail, region select, contacts, errors."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
-from kerapu.models import Program
+from kerapu.models import Cooperation, Mitra, Program, User
+from kerapu.services import progress
+from kerapu.services.accounts import utcnow
 
 
 def rows(html):
@@ -463,3 +467,228 @@ def test_shared_page_changes_with_the_catalogue(client, make_program):
 
     assert rows(before.text) == []
     assert rows(after.text) == ["Jembatan Gajahmungkur"]
+
+
+# -- Kegiatan and Daftar Mitra PU ----------------------------------------------
+
+
+def card(html, element_id):
+    """The HTML of the card ``<li id="element_id">`` of a list page."""
+    found = re.search(rf'<li id="{element_id}">(.*?)\n      </li>', html, re.S)
+    return found[1] if found else None
+
+
+def photo_name(number):
+    return f"photo-{number:032x}.jpg"
+
+
+@pytest.fixture
+def under_way(db, make_mitra, make_program, make_application, advance):
+    """Work under way: a mitra's approved application with reports
+    ``(days ago, percent, text, photos)``."""
+
+    def make(reports, name="Program Berjalan", mitra=None, statuses=()):
+        user = mitra or make_mitra(name=f"PT Pelaksana {name}")
+        item = advance(
+            make_application(user, make_program(name=name)), "DISETUJUI", *statuses
+        )
+        for days_ago, percent, text, photos in reports:
+            values = progress.ReportValues(
+                date.today() - timedelta(days=days_ago), percent, text
+            )
+            progress.add_report(item, user, values, photos)
+        return item
+
+    return make
+
+
+def test_activities_show_work_with_mitra_progress_and_photos(client, under_way):
+    item = under_way(
+        [
+            (10, 30, "Pengadaan bahan selesai.", [photo_name(1)]),
+            (2, 70, "Pemasangan 560 dari 800 buah.", [photo_name(2), photo_name(3)]),
+        ],
+        name="Pengadaan Paku Jalan Uji Kegiatan",
+    )
+
+    response = client.get("/kegiatan")
+
+    assert response.status_code == 200
+    shown = card(response.text, f"kegiatan-{item.id}")
+    assert shown is not None
+    assert "Pengadaan Paku Jalan Uji Kegiatan" in shown
+    assert f'href="/program/{item.program_id}"' in shown
+    assert "PT Pelaksana Pengadaan Paku Jalan Uji Kegiatan" in shown
+    assert "Pelaksanaan" in shown
+    assert '<progress max="100" value="70">' in shown
+    assert "Pemasangan 560 dari 800 buah." in shown
+    assert "Pengadaan bahan selesai." not in shown
+    assert f"/berkas/kecil/{photo_name(2)}" in shown
+    assert f"/berkas/kecil/{photo_name(3)}" in shown
+    assert photo_name(1) not in shown
+    assert "BPJN Kalimantan Selatan" in shown
+
+
+def test_activities_show_finished_work_and_hide_the_rest(
+    client, under_way, make_application, advance
+):
+    done = under_way(
+        [], name="Program Sudah Selesai", statuses=("PELAKSANAAN", "SELESAI")
+    )
+    approved_only = under_way([], name="Program Baru Disetujui")
+    waiting = make_application()
+    refused = advance(make_application(), "DITOLAK")
+
+    html = client.get("/kegiatan").text
+
+    assert "Selesai" in card(html, f"kegiatan-{done.id}")
+    assert '<progress max="100" value="100">' in card(html, f"kegiatan-{done.id}")
+    for hidden in (approved_only, waiting, refused):
+        assert f'id="kegiatan-{hidden.id}"' not in html
+
+
+def test_activities_paginate_with_a_working_fragment(client, htmx, db, under_way):
+    items = [under_way([(1, 5 * n, f"Laporan {n}.", [])], name=f"Kegiatan {n}")
+             for n in range(11)]  # fmt: skip
+    total = db.session.scalar(
+        select(func.count(Cooperation.id)).where(
+            Cooperation.status.in_(["PELAKSANAAN", "SELESAI"])
+        )
+    )
+
+    first = client.get("/kegiatan")
+    second = htmx("/kegiatan", page=2)
+
+    assert f"Tampilkan 1 s/d 10 dari {total} data" in first.text
+    assert first.text.count('<li id="kegiatan-') == 10
+    assert 'href="/kegiatan?page=2"' in first.text
+    assert second.status_code == 200
+    assert second.text.lstrip().startswith('<div id="activity-rows"')
+    assert "<html" not in second.text
+    assert "HX-Request" in second.headers["Vary"]
+    assert f"Tampilkan 11 s/d {min(total, 20)} dari {total} data" in second.text
+    pages = [first.text, second.text]
+    while 'rel="next"' in pages[-1]:
+        pages.append(client.get(f"/kegiatan?page={len(pages) + 1}").text)
+    shown = re.findall(r'<li id="kegiatan-(\d+)">', "".join(pages))
+    assert len(shown) == len(set(shown)) == total
+    assert {str(item.id) for item in items} <= set(shown)
+
+
+def test_partners_list_active_mitra_with_their_programs(
+    db, client, make_mitra, make_program, make_application, advance
+):
+    active = make_mitra(name="PT Aktif Membangun", logo=f"logo-{7:032x}.png")
+    taken = advance(
+        make_application(active, make_program(name="Jalan Yang Dikerjakan")),
+        "DISETUJUI",
+    )
+    make_application(active, make_program(name="Jalan Yang Masih Diajukan"))
+    advance(
+        make_application(active, make_program(name="Jalan Yang Ditolak")), "DITOLAK"
+    )
+    idle = make_mitra(name="PT Belum Ada Program")
+    inactive = make_mitra(name="PT Belum Aktivasi", active=False)
+    deactivated = make_mitra(name="PT Dinonaktifkan")
+    deactivated.deactivated_at = utcnow()
+    deleted = make_mitra(name="PT Sudah Dihapus")
+    deleted.deleted_at = utcnow()
+    db.session.flush()
+
+    html = client.get("/mitra", query_string={"page": 1}).text
+    pages = [html]
+    while 'rel="next"' in pages[-1]:
+        pages.append(client.get(f"/mitra?page={len(pages) + 1}").text)
+    html = "".join(pages)
+
+    shown = card(html, f"mitra-{active.mitra.id}")
+    assert "PT Aktif Membangun" in shown
+    assert "Jalan Yang Dikerjakan" in shown
+    assert f'href="/program/{taken.program_id}"' in shown
+    assert "Jalan Yang Masih Diajukan" not in shown
+    assert "Jalan Yang Ditolak" not in shown
+    assert "Kab. Banjar, Kalimantan Selatan" in shown
+    assert active.mitra.business_field.name in shown
+    assert f'src="/berkas/kecil/logo-{7:032x}.png"' in shown
+    assert "Belum ada program berjalan." in card(html, f"mitra-{idle.mitra.id}")
+    for user in (inactive, deactivated, deleted):
+        assert f'id="mitra-{user.mitra.id}"' not in html
+        assert user.mitra.name not in html
+
+
+def test_partners_paginate_with_a_working_fragment(db, client, htmx, make_mitra):
+    for n in range(11):
+        make_mitra(name=f"PT Urutan {n:02d}")
+    total = db.session.scalar(
+        select(func.count(Mitra.id))
+        .join(Mitra.user)
+        .where(
+            User.activated_at.is_not(None),
+            User.deactivated_at.is_(None),
+            User.deleted_at.is_(None),
+        )
+    )
+
+    first = client.get("/mitra")
+    second = htmx("/mitra", page=2)
+
+    assert f"Tampilkan 1 s/d 10 dari {total} data" in first.text
+    assert first.text.count('<li id="mitra-') == 10
+    assert second.status_code == 200
+    assert second.text.lstrip().startswith('<div id="partner-rows"')
+    assert "<html" not in second.text
+    assert "HX-Request" in second.headers["Vary"]
+    assert f"Tampilkan 11 s/d {min(total, 20)} dari {total} data" in second.text
+
+
+def test_taken_program_shows_in_catalogue_and_detail(
+    db, client, make_program, make_application, advance
+):
+    program = make_program(name="Jalan Lingkar Uji Keterangan")
+    free = make_program(name="Jalan Lingkar Uji Terbuka")
+    query = {"q": "jalan lingkar uji"}
+    before = client.get("/program", query_string=query).text  # now shared
+    advance(make_application(program=program), "DISETUJUI")
+
+    listing = client.get("/program", query_string=query).text
+    detail = client.get(f"/program/{program.id}").text
+
+    cells = dict(
+        re.findall(
+            r'<div>([^<]*)<br>.*?data-label="Keterangan"><span class="badge [a-z]+">'
+            r"([^<]*)</span>",
+            listing,
+            re.S,
+        )
+    )
+    assert "Sudah diambil" not in before
+    assert cells == {
+        "Jalan Lingkar Uji Keterangan": "Sudah diambil",
+        "Jalan Lingkar Uji Terbuka": "Dibuka",
+    }
+    assert "Program ini sudah diambil oleh Mitra PU" in detail
+    assert f'action="/program/{program.id}/ajukan"' not in detail
+    assert free.is_open
+
+
+def test_work_on_an_approved_proposal_shows_in_activities_and_partners(
+    client, make_mitra, make_proposal, advance
+):
+    user = make_mitra(name="PT Pengusul Jembatan")
+    item = advance(make_proposal(user, name="Jembatan Usulan Sendiri"), "DISETUJUI")
+    values = progress.ReportValues(date.today(), 15, "Pondasi dimulai.")
+    progress.add_report(item, user, values, [])
+
+    activities = client.get("/kegiatan").text
+    partners = client.get("/mitra").text
+
+    shown = card(activities, f"kegiatan-{item.id}")
+    assert "Jembatan Usulan Sendiri" in shown
+    assert "PT Pengusul Jembatan" in shown
+    assert f'href="/program/{item.program_id}"' in shown
+    assert "Pondasi dimulai." in shown
+    assert client.get(f"/program/{item.program_id}").status_code == 200
+    pages = [partners]
+    while 'rel="next"' in pages[-1]:
+        pages.append(client.get(f"/mitra?page={len(pages) + 1}").text)
+    assert "Jembatan Usulan Sendiri" in card("".join(pages), f"mitra-{user.mitra.id}")
