@@ -5,7 +5,7 @@ import os
 import sys
 
 import sqlean
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -58,6 +58,8 @@ def _begin_sqlite(connection):
     if connection.dialect.name != "sqlite":
         return
     writing = has_request_context() and request.method not in ("GET", "HEAD")
+    # A command that moves items says so with ``g.sqlite_write_lock``.
+    writing = writing or (has_app_context() and g.get("sqlite_write_lock", False))
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 

@@ -1,20 +1,38 @@
 """Flask commands: ``flask kerapu load-reference``, ``load-demo``, ``setup``,
-``send-mail``, ``create-staff``, ``set-status``."""
+``send-mail``, ``create-staff``, ``items``, ``item``, ``set-status``."""
 
 import logging
 import signal
 import time
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kerapu.extensions import db
 from kerapu.fields import PASSWORD_MIN_LENGTH
-from kerapu.models import Balai, Cooperation, Program, Province, Role, Status
-from kerapu.services import accounts, demo, demo_partners, mail, reference, workflow
+from kerapu.models import (
+    Balai,
+    Cooperation,
+    Program,
+    Proposal,
+    Province,
+    Role,
+    Status,
+)
+from kerapu.services import (
+    accounts,
+    cooperations,
+    demo,
+    demo_partners,
+    mail,
+    reference,
+    workflow,
+)
+from kerapu.web import local_time, rupiah
 
 kerapu = AppGroup("kerapu", help="Data KERAPU: referensi, demo, persiapan.")
 
@@ -98,6 +116,56 @@ def create_staff(email, balai_code, pusat, password):
     click.echo(f"akun staf {user.email} dibuat ({role.value})")
 
 
+@kerapu.command("items")
+@click.option("--balai", "balai_code", required=True, help="Kode Balai.")
+@click.option("--status", type=click.Choice([s.value for s in Status]))
+def list_items(balai_code, status):
+    """Daftar pengajuan dan usulan sebuah Balai, terbaru dahulu."""
+    balai = db.session.scalar(select(Balai).where(Balai.code == balai_code))
+    if balai is None:
+        raise click.ClickException(f"Balai {balai_code} tidak dikenal.")
+    items = cooperations.cooperations_at(balai, Status(status) if status else None)
+    for item in items:
+        click.echo(
+            f"{item.id:>6}  {str(item.kind.label):<9} {str(item.status.label):<16} "
+            f"{item.mitra.name} · {item.title}"
+        )
+    if not items:
+        click.echo("tidak ada pengajuan atau usulan")
+
+
+@kerapu.command("item")
+@click.argument("item_id", type=int)
+def show_item(item_id):
+    """Rincian pengajuan atau usulan ITEM_ID, dengan riwayat dan laporan."""
+    item = db.session.get(Cooperation, item_id)
+    if item is None:
+        raise click.ClickException(f"Pengajuan/usulan {item_id} tidak ada.")
+    click.echo(f"{item.kind.label} {item.id}: {item.title}")
+    click.echo(f"Status: {item.status.label} · {item.balai.short_name}")
+    mitra = item.mitra
+    click.echo(f"Mitra: {mitra.name} · {mitra.contact_name} ({mitra.whatsapp})")
+    if isinstance(item, Proposal):
+        for label, value in [
+            ("Kategori", item.category.name),
+            ("Lokasi", f"{item.location}, {item.regency.short_name}"),
+            ("Waktu", f"{item.duration_months} bulan"),
+            ("Nilai", rupiah(item.value_idr)),
+            ("Uraian Program", item.description),
+            ("Uraian Kegiatan", item.activities),
+        ]:
+            click.echo(f"{label}: {value}")
+    click.echo("Riwayat:")
+    for change in item.history:
+        note = f" — {change.note}" if change.note else ""
+        when = local_time(change.created_at, item.balai.time_zone)
+        click.echo(f"  {when}  {change.to_status.label} ({change.actor_role}){note}")
+    for report in item.reports:
+        click.echo(
+            f"Laporan {report.reported_on}: {report.percent}% {report.description}"
+        )
+
+
 @kerapu.command("set-status")
 @click.argument("item_id", type=int)
 @click.argument("status", type=click.Choice([s.value for s in Status]))
@@ -107,6 +175,7 @@ def set_status(item_id, status, email, note):
     """Ubah status pengajuan atau usulan ITEM_ID, sebagai staf --by.
 
     Sampai layar Balai tersedia, inilah cara staf memverifikasi."""
+    g.sqlite_write_lock = True  # wait for other writers, as requests do
     item = db.session.get(Cooperation, item_id)
     if item is None:
         raise click.ClickException(f"Pengajuan/usulan {item_id} tidak ada.")
@@ -119,6 +188,12 @@ def set_status(item_id, status, email, note):
     except workflow.Refused as refused:
         db.session.rollback()
         raise click.ClickException(refused.message) from None
+    except (IntegrityError, OperationalError):
+        db.session.rollback()
+        log.warning("set-status on item %s failed on the database", item_id)
+        raise click.ClickException(
+            "Basis data sibuk atau status baru saja diubah; coba lagi."
+        ) from None
     click.echo(f"{item.kind.label} {item.id}: {item.status.label}")
 
 

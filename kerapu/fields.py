@@ -24,7 +24,7 @@ from flask_wtf.file import FileField, MultipleFileField
 from lokal.phone import parse_phone
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
-from wtforms import SelectChoice, SelectField, StringField, TelField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from kerapu.extensions import db
@@ -133,6 +133,22 @@ def one_line_break(value):
     Browsers count it as one against ``maxlength`` but send it as CRLF,
     which would then fail ``Length``."""
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def one_line(value):
+    """A filter for one-line text: line breaks, tabs and runs of spaces
+    (which no browser sends from a text input) become one space."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; text that is not one gets that message alone, not
+    also the range's."""
+
+    def pre_validate(self, form):
+        # Empty input is left to InputRequired, which says "Wajib diisi."
+        if self.process_errors and self.raw_data and self.raw_data[0].strip():
+            raise StopValidation()
 
 
 #: The empty first option of a required select.

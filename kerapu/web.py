@@ -152,6 +152,13 @@ def local_time(value, zone="WIB"):
     return f"{shown} {zone}"
 
 
+def iso_time(value):
+    """A stored UTC time for a ``datetime`` attribute, with its offset."""
+    if value.tzinfo is None:  # SQLite hands back naive UTC
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat(timespec="seconds")
+
+
 def date_long(value):
     """A date as Indonesians write it: "4 Desember 2026"."""
     if value is None:
@@ -273,6 +280,7 @@ def init_app(app):
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["date_long"] = date_long
+    app.jinja_env.filters["iso_time"] = iso_time
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(add_security_headers)

@@ -86,3 +86,21 @@ def test_set_status_refuses_with_the_reason(db, app, make_application, make_staf
         assert message in result.output, args
     assert run(app, "set-status", "999999", "DISETUJUI", "--by", staff.email).exit_code
     assert db.session.query(StatusChange).count() == rows
+
+
+def test_items_and_item_show_a_balai_what_waits(db, app, make_proposal, advance):
+    proposal = advance(make_proposal(), "PERLU_PERBAIKAN")
+
+    listing = run(app, "items", "--balai", "BPJN-KALSEL", "--status", "PERLU_PERBAIKAN")
+    shown = run(app, "item", str(proposal.id))
+
+    assert listing.exit_code == 0, listing.output
+    assert f"{proposal.id}  Usulan    Perlu Perbaikan" in listing.output
+    assert proposal.name in listing.output
+    assert shown.exit_code == 0, shown.output
+    assert "Nilai: Rp. 750.000.000" in shown.output
+    assert "Perlu Perbaikan (BALAI) — Lengkapi data." in shown.output
+    assert run(app, "items", "--balai", "BPJN-NTB").output == (
+        "tidak ada pengajuan atau usulan\n"
+    )
+    assert "tidak ada" in run(app, "item", "999999").output

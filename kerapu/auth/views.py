@@ -75,8 +75,28 @@ def unauthorized():
         response = make_response("", 401)
         response.headers["HX-Redirect"] = url_for("auth.login", next=back)
         return response
-    flash(_("Silakan masuk terlebih dahulu."), "info")
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if request.method in ("GET", "HEAD"):
+        flash(_("Silakan masuk terlebih dahulu."), "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    # A form sent after the session ended: its address takes no GET, so
+    # after login go back to the page the form was on.
+    flash(
+        _(
+            "Sesi Anda sudah berakhir, jadi kiriman tadi belum diproses. "
+            "Silakan masuk, lalu ulangi."
+        ),
+        "info",
+    )
+    back = same_site_path(request.referrer) or url_for("mitra.programs")
+    return redirect(url_for("auth.login", next=back))
+
+
+def same_site_path(url):
+    """The path and query of ``url`` if it is a page of this site."""
+    parts = urlsplit(url or "")
+    if parts.netloc != request.host:
+        return None
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def safe_next(target):

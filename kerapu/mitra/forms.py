@@ -8,7 +8,6 @@ from sqlalchemy import select
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -25,6 +24,8 @@ from kerapu.fields import (
     KerapuForm,
     RegionMixin,
     RupiahField,
+    WholeNumberField,
+    one_line,
     one_line_break,
 )
 from kerapu.models import Category, Status
@@ -65,11 +66,13 @@ class ProposalForm(RegionMixin, KerapuForm):
     name = StringField(
         _l("Usulan Nama Paket"),
         validators=[DataRequired(), Length(max=300)],
+        filters=[one_line],
         render_kw={"maxlength": 300},
     )
     location = StringField(
         _l("Lokasi"),
         validators=[DataRequired(), Length(max=300)],
+        filters=[one_line],
         render_kw={"maxlength": 300},
     )
     description = TextAreaField(
@@ -84,7 +87,7 @@ class ProposalForm(RegionMixin, KerapuForm):
         filters=[one_line_break],
         render_kw={"rows": 5, "maxlength": PROPOSAL_TEXT_MAX_LENGTH},
     )
-    duration_months = IntegerField(
+    duration_months = WholeNumberField(
         _l("Estimasi Waktu Pelaksanaan (bulan)"),
         validators=[
             InputRequired(),
@@ -152,7 +155,7 @@ class ReportForm(KerapuForm):
     """Update Kegiatan."""
 
     reported_on = DateField(_l("Tanggal"), validators=[InputRequired()])
-    percent = IntegerField(
+    percent = WholeNumberField(
         _l("Kemajuan (%)"),
         validators=[
             InputRequired(),

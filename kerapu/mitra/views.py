@@ -39,6 +39,9 @@ bp = Blueprint("mitra", __name__)
 
 ID = "int(max=2147483647)"
 
+#: The two note forms of an item's page, told apart by their prefix.
+NOTE_PREFIXES = {"withdraw": "batal", "resubmit": "ulang"}
+
 
 def mitra():
     return current_user.mitra
@@ -173,6 +176,10 @@ def revise_proposal(cooperation_id):
                 db.session.commit()
             except Refused as error:
                 refused(error, form)
+                if proposal.status is not Status.PERLU_PERBAIKAN:
+                    # Sent from a stale tab: nothing left to revise here.
+                    flash(error.message, "error")
+                    return see_other("mitra.show_program", cooperation_id=proposal.id)
             else:
                 flash(_("Usulan sudah diperbaiki dan diajukan ulang."), "ok")
                 return see_other("mitra.show_program", cooperation_id=proposal.id)
@@ -261,10 +268,6 @@ def resubmit(cooperation_id):
     return mitra_move(cooperation_id, Status.DIAJUKAN, "resubmit")
 
 
-#: The two note forms of an item's page, told apart by their prefix.
-NOTE_PREFIXES = {"withdraw": "batal", "resubmit": "ulang"}
-
-
 def mitra_move(cooperation_id, to, form_name):
     """A status change the mitra asks for from its item's page."""
     cooperation = get_cooperation_for(current_user, cooperation_id)
@@ -310,17 +313,18 @@ def new_report(cooperation_id):
     if request.method == "GET":
         form.reported_on.data = progress.today_for(mitra())
     elif form.validate():
+        if not claim_submission(form.key.data, "report"):
+            flash(_("Laporan ini sudah tersimpan."), "info")
+            return report_saved(cooperation)
         names = form.photos.store()
         try:
-            if not claim_submission(form.key.data, "report"):
-                raise IntegrityError("report sent twice", None, None)
             report = progress.add_report(
                 cooperation, current_user, form.values(), names
             )
             record_target(form.key.data, report.id)
             db.session.commit()
         except IntegrityError:
-            # The same form again (a double click): the first one counts.
+            # The same form twice at once (a double click): the first counts.
             db.session.rollback()
             delete_files(names)
             flash(_("Laporan ini sudah tersimpan."), "info")

@@ -130,3 +130,15 @@ def approved_work(mitra_ids):
     for mitra_id, program in rows:
         work.setdefault(mitra_id, []).append(program)
     return work
+
+
+def cooperations_at(balai, status=None, limit=200):
+    """A Balai's applications and proposals, newest first (for staff)."""
+    item = with_polymorphic(Cooperation, [Proposal])
+    query = select(item).where(item.balai_id == balai.id)
+    if status is not None:
+        query = query.where(item.status == status)
+    query = query.order_by(item.created_at.desc(), item.id.desc()).limit(limit)
+    return db.session.scalars(
+        with_details(query, item).options(joinedload(item.mitra))
+    ).all()

@@ -12,11 +12,19 @@ import logging
 from datetime import timedelta
 
 from PIL import Image, ImageDraw
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from kerapu.extensions import db
-from kerapu.models import Balai, BusinessField, Mitra, Program, Role, User
+from kerapu.models import (
+    Balai,
+    BusinessField,
+    Mitra,
+    Program,
+    Role,
+    StatusChange,
+    User,
+)
 from kerapu.services import progress, workflow
 from kerapu.services.accounts import CONSENT_TEXT, utcnow
 from kerapu.services.uploads import store_image
@@ -83,11 +91,27 @@ def load_demo_partners():
             if state == "SELESAI":
                 add_reports(application, user, reports)
             workflow.transition(application, state, officer, note=None)
+            if state == "DISETUJUI" and reports:
+                # Demo work started weeks ago: its history says so.
+                set_back(application, days=reports[0][0] + 7)
         if "SELESAI" not in states:
             add_reports(application, user, reports)
         added += 1
     log.info("demo partners added: %d", added)
     return added
+
+
+def set_back(application, days):
+    """Date the demo application's history ``days`` earlier, so its
+    reports (which may not predate the approval) can lie in the past. Demo
+    data only: real history is never rewritten."""
+    db.session.execute(
+        update(StatusChange)
+        .where(StatusChange.cooperation_id == application.id)
+        .values(created_at=utcnow() - timedelta(days=days))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
 
 
 def demo_officer():

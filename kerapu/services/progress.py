@@ -8,9 +8,10 @@ may correct a report until the Balai acknowledges it.
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -37,10 +38,25 @@ class ReportValues:
     description: str
 
 
+def zone_of(mitra):
+    return ZoneInfo(TIME_ZONES.get(mitra.time_zone, TIME_ZONES["WIB"]))
+
+
 def today_for(mitra):
     """Today's date where the mitra is (WIB, WITA or WIT)."""
-    zone = ZoneInfo(TIME_ZONES.get(mitra.time_zone, TIME_ZONES["WIB"]))
-    return datetime.now(zone).date()
+    return datetime.now(zone_of(mitra)).date()
+
+
+def approved_on(cooperation):
+    """The day, where the mitra is, the work was last approved; None if
+    it never was."""
+    for change in reversed(cooperation.history):
+        if change.to_status is Status.DISETUJUI:
+            moment = change.created_at
+            if moment.tzinfo is None:  # SQLite hands back naive UTC
+                moment = moment.replace(tzinfo=UTC)
+            return moment.astimezone(zone_of(cooperation.mitra)).date()
+    return None
 
 
 def lock(cooperation):
@@ -68,6 +84,15 @@ def check_values(cooperation, values, before=None, after=None):
         raise Refused(
             _l("Uraian paling banyak %(max)d karakter.", max=DESCRIPTION_MAX_LENGTH),
             field="description",
+        )
+    start = approved_on(cooperation)
+    if start is not None and values.reported_on < start:
+        raise Refused(
+            _l(
+                "Tanggal laporan tidak boleh sebelum program disetujui (%(date)s).",
+                date=format_date(start, "d MMMM y", locale="id_ID"),
+            ),
+            field="reported_on",
         )
     if values.reported_on > today_for(cooperation.mitra):
         raise Refused(
@@ -122,7 +147,11 @@ def add_report(cooperation, user, values, photo_names):
         )
     if len(photo_names) > MAX_PHOTOS:
         raise Refused(_l("Paling banyak %(max)d foto.", max=MAX_PHOTOS), field="photos")
-    check_values(cooperation, values, before=cooperation.latest_report)
+    latest = cooperation.latest_report
+    if latest is not None and same_report(latest, values):
+        # The same form sent again after Back: a new key, the same report.
+        raise Refused(_l("Laporan yang sama sudah tersimpan."))
+    check_values(cooperation, values, before=latest)
     report = ProgressReport(
         cooperation_id=cooperation.id,
         author_id=user.id,
@@ -154,6 +183,14 @@ def add_report(cooperation, user, values, photo_names):
     if report.percent == 100:
         notify_balai(cooperation, "completed", report=report)
     return report
+
+
+def same_report(report, values):
+    return (
+        report.reported_on == values.reported_on
+        and report.percent == values.percent
+        and report.description == values.description.strip()
+    )
 
 
 def neighbours(report):

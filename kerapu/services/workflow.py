@@ -77,12 +77,16 @@ class Move:
 S = Status
 
 #: The only moves there are (DESIGN.md). A mitra moves DISETUJUI to
-#: PELAKSANAAN by sending its first progress report.
+#: PELAKSANAAN by sending its first progress report. Beyond DESIGN.md, staff
+#: may also refuse an item waiting for corrections (PERLU_PERBAIKAN to
+#: DITOLAK): corrections that never come, or a program taken meanwhile,
+#: would otherwise leave it open for ever.
 TRANSITIONS = {
     (S.DIAJUKAN, S.PERLU_PERBAIKAN): Move(STAFF, note_required=True),
     (S.PERLU_PERBAIKAN, S.DIAJUKAN): Move(MITRA),
     (S.DIAJUKAN, S.DISETUJUI): Move(STAFF),
     (S.DIAJUKAN, S.DITOLAK): Move(STAFF, note_required=True),
+    (S.PERLU_PERBAIKAN, S.DITOLAK): Move(STAFF, note_required=True),
     (S.DISETUJUI, S.PELAKSANAAN): Move(MITRA | STAFF),
     (S.PELAKSANAAN, S.SELESAI): Move(STAFF),
     (S.DIAJUKAN, S.DIBATALKAN): Move(MITRA),
@@ -246,7 +250,7 @@ def enter(cooperation, to, actor):
         select(Application).where(
             Application.program_id == program.id,
             Application.id != cooperation.id,
-            Application.status == S.DIAJUKAN,
+            Application.status.in_([S.DIAJUKAN, S.PERLU_PERBAIKAN]),
         )
     ).all()
     for other in waiting:
@@ -346,6 +350,17 @@ def submit_proposal(user, values, key):
         if proposal is None or proposal.mitra_id != user.mitra.id:
             raise Refused(_l("Formulir ini sudah pernah dikirim."))
         return proposal, False
+    twin = live_twin(user.mitra, values)
+    if twin is not None:
+        raise Refused(
+            _l(
+                "Anda sudah mengusulkan program dengan nama paket ini di "
+                "kabupaten/kota yang sama (nomor %(number)d). Buka di Program "
+                "saya.",
+                number=twin.id,
+            ),
+            field="name",
+        )
     proposal = Proposal(mitra=user.mitra, status=S.DIAJUKAN)
     apply_values(proposal, values)
     db.session.add(proposal)
@@ -360,6 +375,20 @@ def submit_proposal(user, values, key):
     )
     notify_balai(proposal, "proposal")
     return proposal, True
+
+
+def live_twin(mitra, values):
+    """The mitra's proposal still in play with the same package name in the
+    same kabupaten/kota: the same form sent again after Back, with a fresh
+    one-time key."""
+    return db.session.scalar(
+        select(Proposal).where(
+            Proposal.mitra_id == mitra.id,
+            Proposal.regency_code == values.regency_code,
+            func.lower(Proposal.name) == values.name.strip().lower(),
+            Proposal.status.not_in([S.DITOLAK, S.DIBATALKAN]),
+        )
+    )
 
 
 def apply_values(proposal, values):
@@ -477,6 +506,7 @@ def notify_balai(cooperation, event, note=None, report=None):
             note=note,
             percent=report.percent if report else None,
             number=cooperation.id,
+            proposal=cooperation if isinstance(cooperation, Proposal) else None,
             url=balai_url(cooperation),
         )
 

@@ -796,3 +796,23 @@ def test_status_mail_setting_is_saved(db, mitra_client, sent, stored):
     assert ("dimatikan" if not stored else "diaktifkan") in page
     checkbox = re.search(r'<input[^>]*name="notif-status_mail"[^>]*>', page).group()
     assert ("checked" in checkbox) is stored
+
+
+def test_form_sent_after_the_session_ended_returns_to_its_page(db, client):
+    response = client.post(
+        "/program/5/ajukan", headers={"Referer": "http://localhost/program/5?q=x"}
+    )
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/akun/masuk?next=/program/5?q%3Dx"
+    page = client.get(response.headers["Location"]).text
+    assert "Sesi Anda sudah berakhir, jadi kiriman tadi belum diproses." in page
+
+
+@pytest.mark.parametrize("referer", [None, "https://evil.example/program/5"])
+def test_form_sent_after_the_session_ended_never_leaves_the_site(db, client, referer):
+    headers = {"Referer": referer} if referer else {}
+
+    response = client.post("/saya/program/1/batalkan", headers=headers)
+
+    assert response.headers["Location"] == "/akun/masuk?next=/saya/program"

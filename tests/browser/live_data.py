@@ -14,7 +14,6 @@ import os
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import and_, delete, func, or_, select
 from werkzeug.datastructures import FileStorage
@@ -207,7 +206,9 @@ class LiveAccounts:
                 store_image(FileStorage(io.BytesIO(data), filename="foto.png"), "photo")
                 for data in photos
             ]
-            values = progress.ReportValues(date.today(), percent, text)
+            values = progress.ReportValues(
+                progress.today_for(item.mitra), percent, text
+            )
             progress.add_report(item, s.get(User, mitra.id), values, names)
 
     def remove(self):

@@ -459,6 +459,7 @@ def test_proposal_with_bad_input_comes_back_with_a_message(
     assert response.status_code == 422
     assert "<html" in response.text
     assert field_error(response.text, field) == message
+    assert f'id="{field}-error-2"' not in response.text  # one message, not two
     assert "Ada isian yang perlu diperbaiki." in response.text
     assert count(db, Proposal, Proposal.mitra_id == mitra.mitra.id) == 0
     assert count(db, Submission) == submissions
@@ -1023,10 +1024,14 @@ def test_revision_only_while_sent_back(db, client, mitra, make_proposal, advance
         "Usulan ini tidak sedang menunggu perbaikan."
     ]
 
+    # The form from a tab opened before: sent back to the item, told why.
     sent = client.post(url, data=revision_data(html, name="Terlambat"))
 
-    assert sent.status_code == 422
-    assert "Usulan dapat diubah hanya saat berstatus Perlu Perbaikan." in sent.text
+    assert sent.status_code == 303
+    assert sent.headers["Location"] == f"/saya/program/{item.id}"
+    assert flashes(follow(client, sent).text) == [
+        "Usulan dapat diubah hanya saat berstatus Perlu Perbaikan."
+    ]
     assert count(db, StatusChange) == rows
     db.session.expire_all()
     assert db.session.get(Proposal, item.id).name == "Pelebaran Jalan Martapura Lama"
@@ -1135,7 +1140,9 @@ def test_first_report_starts_the_work_and_shows_on_the_item(
     page = client.get(f"/saya/program/{approved.id}")
     assert f'href="/saya/program/{approved.id}/laporan/baru"' in page.text
     form = client.get(f"/saya/program/{approved.id}/laporan/baru")
-    assert f'value="{date.today().isoformat()}"' in form.text
+    # Today where the mitra is (WITA), which is not always today in UTC.
+    today_there = progress.today_for(approved.mitra)
+    assert f'value="{today_there.isoformat()}"' in form.text
 
     response = send_report(approved, photos=[photo(images.jpeg_with_exif())])
 

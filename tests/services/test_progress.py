@@ -2,7 +2,7 @@
 
 import logging
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +21,12 @@ from kerapu.services.progress import ReportValues
 from kerapu.services.workflow import Refused
 
 S = Status
-TODAY = date.today
+
+
+def today_there():
+    """Today where the test mitra are (Kalimantan Selatan, WITA): "after
+    today" means after this, whatever the date in UTC."""
+    return datetime.now(ZoneInfo("Asia/Makassar")).date()
 
 
 @pytest.fixture
@@ -35,7 +40,7 @@ def work(db, make_application, advance):
 
 
 def values(percent, days_ago=0, description="Pemasangan rambu selesai sebagian."):
-    return ReportValues(TODAY() - timedelta(days=days_ago), percent, description)
+    return ReportValues(today_there() - timedelta(days=days_ago), percent, description)
 
 
 def report_count(db, item):
@@ -64,6 +69,34 @@ def refused_report(db, item, user, report_values, photos=(), message=None):
     if message is not None:
         assert refused.value.message == message
     return refused.value
+
+
+def test_report_dated_before_the_approval_is_refused(db, work):
+    item = work()  # approved 60 days ago (tests/conftest.py, advance)
+
+    refused = refused_report(db, item, item.mitra.user, values(10, days_ago=61))
+
+    assert refused.field == "reported_on"
+    assert refused.message.startswith(
+        "Tanggal laporan tidak boleh sebelum program disetujui ("
+    )
+    assert progress.add_report(item, item.mitra.user, values(10, days_ago=60), [])
+
+
+def test_the_same_report_sent_again_is_refused(db, work):
+    item = work()
+    progress.add_report(item, item.mitra.user, values(30), [])
+
+    refused_report(
+        db,
+        item,
+        item.mitra.user,
+        values(30),
+        message="Laporan yang sama sudah tersimpan.",
+    )
+    assert progress.add_report(
+        item, item.mitra.user, values(30, description="Lagi."), []
+    )
 
 
 def test_first_report_starts_the_work(db, work, caplog):

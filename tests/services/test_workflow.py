@@ -40,6 +40,8 @@ ALLOWED = [
     (S.DIAJUKAN, S.DISETUJUI, "PUSAT"),
     (S.DIAJUKAN, S.DITOLAK, "BALAI"),
     (S.DIAJUKAN, S.DITOLAK, "PUSAT"),
+    (S.PERLU_PERBAIKAN, S.DITOLAK, "BALAI"),
+    (S.PERLU_PERBAIKAN, S.DITOLAK, "PUSAT"),
     (S.DISETUJUI, S.PELAKSANAAN, "MITRA"),
     (S.DISETUJUI, S.PELAKSANAAN, "BALAI"),
     (S.DISETUJUI, S.PELAKSANAAN, "PUSAT"),
@@ -478,21 +480,19 @@ def test_approved_application_takes_its_program(
     assert workflow.live_application(latecomer.mitra.id, program.id) is None
 
 
-def test_taken_program_cannot_be_approved_for_another(
-    db, make_program, make_application, advance, actor_for, outbox
+def test_approval_also_refuses_an_application_waiting_for_corrections(
+    db, make_program, make_application, advance, outbox
 ):
     program = make_program()
     sent_back = advance(make_application(program=program), "PERLU_PERBAIKAN")
     winner = make_application(program=program)
+
     advance(winner, "DISETUJUI")
 
-    assert_refused(
-        db,
-        sent_back,
-        outbox,
-        lambda: workflow.transition(sent_back, S.DIAJUKAN, sent_back.mitra.user),
-        "Program ini sudah diambil oleh mitra lain.",
-    )
+    assert sent_back.status is S.DITOLAK
+    assert sent_back.history[-1].from_status is S.PERLU_PERBAIKAN
+    assert sent_back.history[-1].note == "Program ini sudah diambil oleh mitra lain."
+    assert outbox(sent_back.mitra.user.email)[-1].template == "status_changed"
 
 
 def test_approved_proposal_becomes_a_taken_program_of_its_balai(
@@ -632,6 +632,30 @@ def test_same_proposal_form_twice_makes_one_proposal(db, make_mitra, outbox):
     assert again.id == first.id
     proposals = select(Proposal).where(Proposal.mitra_id == user.mitra.id)
     assert db.session.scalars(proposals).all() == [first]
+
+
+def test_same_proposal_again_with_a_new_key_is_refused_until_it_is_closed(
+    db, make_mitra, advance
+):
+    """Back after sending gives the form a fresh key: the content tells."""
+    user = make_mitra()
+    first, _created = workflow.submit_proposal(
+        user, proposal_values(db), secrets.token_urlsafe(8)
+    )
+    shouting = proposal_values(db, name=f"  {PROPOSAL['name'].upper()} ")
+
+    with pytest.raises(Refused) as refused:
+        workflow.submit_proposal(user, shouting, secrets.token_urlsafe(8))
+
+    assert refused.value.field == "name"
+    assert f"(nomor {first.id})" in refused.value.message
+    elsewhere = proposal_values(db, regency_code="63.04")
+    assert workflow.submit_proposal(user, elsewhere, secrets.token_urlsafe(8))[1]
+    advance(first, "DIBATALKAN")
+    again = workflow.submit_proposal(
+        user, proposal_values(db), secrets.token_urlsafe(8)
+    )
+    assert again[1]
 
 
 def test_someone_elses_form_key_is_refused(db, make_mitra):
@@ -820,6 +844,11 @@ def test_staff_of_the_balai_are_mailed_on_a_new_item(
         assert mail.subject == subject
         assert "Yth. Admin BPJN Kalimantan Selatan," in mail.body_text
         assert item.mitra.name in mail.body_text
+        assert f"Nomor {item.kind.label.lower()}: {item.id}" in mail.body_text
+        # A proposal is read in the mail: the Balai has nothing else yet.
+        details = ("Estimasi Nilai Kerja Sama: Rp. 750.000.000", PROPOSAL["activities"])
+        for detail in details:
+            assert (detail in mail.body_text) is (kind == "proposal"), detail
 
 
 @pytest.mark.parametrize(
