@@ -128,7 +128,7 @@ def transition(cooperation, to, actor, note=None, expected=None):
     since, nothing happens. Raises ``Refused`` with the reason."""
     to = Status(to)
     current = cooperation.status
-    if expected is not None and Status(expected) is not current:
+    if expected is not None and expected != current:
         raise Refused(changed_meanwhile(current))
     move = TRANSITIONS.get((current, to))
     if move is None:
@@ -413,7 +413,7 @@ def revise_proposal(proposal, user, values, note=None, expected=None):
                 status=S.PERLU_PERBAIKAN.label,
             )
         )
-    if expected is not None and Status(expected) is not proposal.status:
+    if expected is not None and expected != proposal.status:
         raise Refused(changed_meanwhile(proposal.status))
     if not may_act_on(user, proposal) or user.role is not Role.MITRA:
         raise Refused(_l("Anda tidak berwenang mengubah usulan ini."))

@@ -917,3 +917,18 @@ def test_withdraw_pending_withdraws_only_what_is_being_verified(
     assert stored_status(db, sent_back) is S.DIBATALKAN
     assert stored_status(db, approved) is S.DISETUJUI
     assert history(db, waiting)[-1].note == "Akun dihapus."
+
+
+def test_a_forged_seen_status_is_refused_not_an_error(db, item_in, outbox):
+    item = item_in("application", S.DIAJUKAN)
+
+    assert_refused(
+        db,
+        item,
+        outbox,
+        lambda: workflow.transition(
+            item, S.DIBATALKAN, item.mitra.user, expected="BOHONG"
+        ),
+        "Status sudah berubah menjadi Proses Pengajuan sebelum permintaan Anda "
+        "diproses. Periksa halaman ini lagi.",
+    )
