@@ -17,6 +17,8 @@ each, and a test checks the table covers WTForms' whole catalogue. Indonesian
 has no plural forms, so ``ngettext`` answers with the one message.
 """
 
+import secrets
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -149,6 +151,11 @@ class WholeNumberField(IntegerField):
         # Empty input is left to InputRequired, which says "Wajib diisi."
         if self.process_errors and self.raw_data and self.raw_data[0].strip():
             raise StopValidation()
+
+
+def one_time_key():
+    """A fresh key for a form that creates something (``Submission``)."""
+    return secrets.token_urlsafe(24)
 
 
 #: The empty first option of a required select.

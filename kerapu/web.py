@@ -61,6 +61,14 @@ def render_page(template, block, status=200, **context):
     return response
 
 
+def int_arg(name, default):
+    """An integer query argument; anything unreadable counts as ``default``."""
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        return default
+
+
 def see_other(endpoint, **values):
     """Post/redirect/get: 303 to ``endpoint``."""
     return redirect(url_for(endpoint, **values), 303)

@@ -1,7 +1,5 @@
 """Account forms: registration, login, password reset, profile."""
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileRequired
 from sqlalchemy import select
@@ -27,6 +25,7 @@ from kerapu.fields import (
     RupiahField,
     WhatsAppField,
     one_line_break,
+    one_time_key,
     password_validators,
 )
 from kerapu.models import BusinessField
@@ -129,7 +128,7 @@ class RegistrationForm(MitraFieldsMixin, KerapuForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.key.data:
-            self.key.data = secrets.token_urlsafe(24)
+            self.key.data = one_time_key()
         self.fill_choices()
 
 

@@ -48,6 +48,7 @@ from kerapu.services.accounts import (
     Login,
     Registered,
 )
+from kerapu.services.uploads import discard_images
 from kerapu.web import accepts_uploads, is_htmx, render_page, see_other
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def register():
     )
     outcome = register_once(registration)
     if outcome is not Registered.CREATED:
-        accounts.delete_logo_file(logo)
+        discard_images([logo])
     session["registered_email"] = accounts.normalise_email(form.email.data)
     return see_other("auth.registered")
 
@@ -396,7 +397,7 @@ def profile():
     new_logo = form.logo.store()
     old_logo = accounts.update_profile(current_user, form.mitra_values(), new_logo)
     db.session.commit()
-    accounts.delete_logo_file(old_logo)
+    discard_images([old_logo])
     flash(_("Profil sudah disimpan."), "ok")
     return see_other("auth.profile")
 
@@ -514,7 +515,7 @@ def delete_account():
         return profile_page(422, delete=form)
     logo = accounts.delete_account(user)
     db.session.commit()
-    accounts.delete_logo_file(logo)
+    discard_images([logo])
     logout_user()
     session.clear()
     flash(_("Akun dan data pribadi Anda sudah dihapus."), "ok")

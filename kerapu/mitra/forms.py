@@ -1,8 +1,6 @@
 """Forms of the mitra's program journey: applying, proposing, notes on a
 status change, progress reports, and the Program saya filter."""
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
@@ -27,6 +25,7 @@ from kerapu.fields import (
     WholeNumberField,
     one_line,
     one_line_break,
+    one_time_key,
 )
 from kerapu.models import Category, Status
 from kerapu.services.progress import DESCRIPTION_MAX_LENGTH, MAX_PHOTOS, ReportValues
@@ -34,10 +33,6 @@ from kerapu.services.workflow import NOTE_MAX_LENGTH, ProposalValues
 
 #: Longest Uraian Program and Uraian Kegiatan (DESIGN.md, journey 5).
 PROPOSAL_TEXT_MAX_LENGTH = 1000
-
-
-def one_time_key():
-    return secrets.token_urlsafe(24)
 
 
 class ApplyForm(KerapuForm):

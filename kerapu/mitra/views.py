@@ -28,10 +28,9 @@ from kerapu.mitra.forms import (
 from kerapu.models import Application, Proposal, Status
 from kerapu.models.workflow import REPORTABLE
 from kerapu.services import catalogue, cooperations, progress, workflow
-from kerapu.services.submissions import claim_submission, record_target
-from kerapu.services.uploads import delete_image
+from kerapu.services.uploads import discard_images
 from kerapu.services.workflow import Refused
-from kerapu.web import accepts_uploads, render_page, see_other
+from kerapu.web import accepts_uploads, int_arg, render_page, see_other
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +71,6 @@ def refused(error, form=None):
         form.form_errors.append(error.message)
     else:
         flash(error.message, "error")
-
-
-def delete_files(names):
-    for name in names:
-        try:
-            delete_image(name)
-        except OSError:
-            log.warning("could not delete upload %s", name)
 
 
 # -- Ajukan Program ----------------------------------------------------------
@@ -215,13 +206,6 @@ def programs():
     return response.make_conditional(request)
 
 
-def int_arg(name, default):
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        return default
-
-
 def programs_url(form, number):
     args = {"status": form.status.data or None, "page": number if number > 1 else None}
     return url_for("mitra.programs", **{k: v for k, v in args.items() if v})
@@ -313,32 +297,35 @@ def new_report(cooperation_id):
     if request.method == "GET":
         form.reported_on.data = progress.today_for(mitra())
     elif form.validate():
-        if not claim_submission(form.key.data, "report"):
-            flash(_("Laporan ini sudah tersimpan."), "info")
-            return report_saved(cooperation)
         names = form.photos.store()
         try:
-            report = progress.add_report(
-                cooperation, current_user, form.values(), names
-            )
-            record_target(form.key.data, report.id)
-            db.session.commit()
-        except IntegrityError:
-            # The same form twice at once (a double click): the first counts.
-            db.session.rollback()
-            delete_files(names)
-            flash(_("Laporan ini sudah tersimpan."), "info")
-            return report_saved(cooperation)
+            report = save_report(cooperation, form.values(), names, form.key.data)
         except Refused as error:
-            delete_files(names)
+            discard_images(names)
             refused(error, form)
         else:
-            flash(_("Laporan kemajuan tersimpan."), "ok")
+            if report is None:  # the same form again (a double click)
+                discard_images(names)
+                flash(_("Laporan ini sudah tersimpan."), "info")
+            else:
+                flash(_("Laporan kemajuan tersimpan."), "ok")
             return report_saved(cooperation)
     status = 422 if form.is_submitted() else 200
     return render_page(
         "mitra/report.html", "content", status, form=form, item=cooperation, report=None
     )
+
+
+def save_report(cooperation, values, names, key):
+    """Add the report and commit; None when its form was taken already,
+    also by a request that committed it a moment ago."""
+    try:
+        report = progress.add_report(cooperation, current_user, values, names, key)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return report
 
 
 def report_saved(cooperation):
@@ -382,10 +369,10 @@ def edit_report(cooperation_id, report_id):
             )
             db.session.commit()
         except Refused as error:
-            delete_files(names)
+            discard_images(names)
             refused(error, form)
         else:
-            delete_files(gone)
+            discard_images(gone)
             flash(_("Laporan kemajuan sudah diperbaiki."), "ok")
             return report_saved(cooperation)
     status = 422 if form.is_submitted() else 200

@@ -10,7 +10,7 @@ for lists and changed only by ``kerapu.services.workflow.transition``.
 """
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -31,12 +31,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kerapu.extensions import db
 from kerapu.models.accounts import Mitra, User
-from kerapu.models.programs import Category, Program
+from kerapu.models.programs import Category, Program, utcnow
 from kerapu.models.regions import Balai, Province, Regency
-
-
-def utcnow():
-    return datetime.now(UTC)
 
 
 class Status(enum.StrEnum):

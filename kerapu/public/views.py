@@ -11,17 +11,9 @@ from kerapu.extensions import db
 from kerapu.models import Province
 from kerapu.public.forms import ProgramFilterForm, province_choices, regency_choices
 from kerapu.services import catalogue, cooperations, search, workflow
-from kerapu.web import is_htmx, render_page, shared_response
+from kerapu.web import int_arg, is_htmx, render_page, shared_response
 
 bp = Blueprint("public", __name__)
-
-
-def int_arg(name, default):
-    """An integer query argument; anything unreadable counts as ``default``."""
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        return default
 
 
 def page_size():

@@ -26,7 +26,6 @@ from kerapu.models import Mitra, Role, User
 from kerapu.services import tokens, workflow
 from kerapu.services.mail import external_url, queue_mail
 from kerapu.services.submissions import claim_submission
-from kerapu.services.uploads import delete_image
 
 log = logging.getLogger(__name__)
 
@@ -543,12 +542,3 @@ def delete_account(user):
         mitra.anonymised_at = utcnow()
     log.info("account deleted and anonymised: user %s", user.id)
     return logo
-
-
-def delete_logo_file(name):
-    """Delete a logo file no longer referenced; failures are only logged."""
-    if name:
-        try:
-            delete_image(name)
-        except OSError:
-            log.warning("could not delete upload %s", name)

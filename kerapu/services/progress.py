@@ -19,6 +19,7 @@ from kerapu.extensions import db
 from kerapu.models import Cooperation, ProgressPhoto, ProgressReport, Role, Status
 from kerapu.models.regions import TIME_ZONES
 from kerapu.models.workflow import REPORTABLE, utcnow
+from kerapu.services.submissions import claim_submission, record_target
 from kerapu.services.workflow import Refused, may_act_on, notify_balai, transition
 
 log = logging.getLogger(__name__)
@@ -130,12 +131,16 @@ def check_values(cooperation, values, before=None, after=None):
             )
 
 
-def add_report(cooperation, user, values, photo_names):
+def add_report(cooperation, user, values, photo_names, key=None):
     """Record a progress report with its stored photos.
 
-    The first report moves DISETUJUI to PELAKSANAAN; one of 100 % tells the
-    Balai the work may be marked SELESAI."""
+    With the form's one-time ``key``, the same form sent again records
+    nothing and returns None. The first report moves DISETUJUI to
+    PELAKSANAAN; one of 100 % tells the Balai the work may be marked
+    SELESAI."""
     check_author(cooperation, user)
+    if key is not None and not claim_submission(key, "report"):
+        return None
     lock(cooperation)
     db.session.refresh(cooperation)
     if cooperation.status not in REPORTABLE:
@@ -165,6 +170,8 @@ def add_report(cooperation, user, values, photo_names):
     )
     db.session.add(report)
     db.session.flush()
+    if key is not None:
+        record_target(key, report.id)
     db.session.expire(cooperation, ["reports"])
     log.info(
         "progress report %s on cooperation %s: %d%% by user %s",

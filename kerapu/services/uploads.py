@@ -259,6 +259,19 @@ def store_image(file_storage, kind):
     return save_image(check_image(file_storage, kind))
 
 
+def discard_images(names):
+    """Delete stored images no longer referenced (a replaced logo, photos
+    taken off a report, files of a refused form); a failure is only
+    logged, as the change they belonged to already stands."""
+    for name in names:
+        if not name:
+            continue
+        try:
+            delete_image(name)
+        except OSError:
+            log.warning("could not delete upload %s", name)
+
+
 def delete_image(name):
     """Remove a stored image and its thumbnail (a replaced logo)."""
     if image_path(name) is None:
